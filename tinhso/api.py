@@ -1,0 +1,91 @@
+"""The single django-ninja API at /api/v1: one Router per app, errors as problem+json (RFC 9457)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from tinhso.accounts.api import router as accounts_router
+from tinhso.core.api import router as ledger_router
+from tinhso.directory.api import router as directory_router
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+api = NinjaAPI(
+    title="tinhso API",
+    version="1",
+    description="API của nền tảng tỉnh số (tinhso). Lỗi trả về dạng application/problem+json.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def problem(
+    status: int, title: str, detail: str = "", **extra: Any
+) -> HttpResponse:
+    """Return an RFC 9457 problem document."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, default=str), status=status, content_type=PROBLEM_JSON
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return problem(
+        422,
+        _("Dữ liệu không hợp lệ"),
+        _("Yêu cầu có trường sai hoặc thiếu; xem 'errors'."),
+        errors=exc.errors,
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return problem(422, _("Dữ liệu không hợp lệ"), "; ".join(exc.messages), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(401, _("Chưa xác thực"), _("Cần đăng nhập hoặc token hợp lệ."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(403, _("Không có quyền"), str(exc) or _("Bạn không có quyền với dữ liệu này."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(404, _("Không tìm thấy"), str(exc))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(exc.status_code, str(exc.message))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled API error", exc_info=exc)
+    return problem(500, _("Lỗi máy chủ"), _("Đã ghi nhận lỗi; vui lòng thử lại sau."))
+
+
+api.add_router("/auth", accounts_router)
+api.add_router("/ledger", ledger_router)
+api.add_router("/directory", directory_router)

@@ -1,0 +1,49 @@
+"""The ``tinhso`` command: a friendly front door to the management commands.
+
+``tinhso demo``, ``tinhso serve``, ``tinhso migrate``, ``tinhso load-units``,
+``tinhso verify-audit`` and every other Django command (dashes or underscores) with ``--help``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = {
+    "demo": "Prepare the embedded database, load the demo province and serve it",
+    "serve": "Serve tinhso over HTTP (gunicorn)",
+    "migrate": "Create or update the database tables",
+    "load-units": "Load administrative units (country-wide or the Bắc Giang/Bắc Ninh transition)",
+    "verify-audit": "Recompute the audit ledger's Merkle tree and report tampering",
+    "worker": "Run background tasks (django-tasks database worker)",
+}
+
+
+def _usage() -> str:
+    lines = ["usage: tinhso <command> [options]   (tinhso <command> --help for details)", ""]
+    lines += [f"  {name:<14} {text}" for name, text in COMMANDS.items()]
+    lines += ["", "Any Django management command also works, e.g. `tinhso createsuperuser`."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a tinhso command."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+    from tinhso.conf import ConfigError
+
+    command = {"worker": "db_worker"}.get(args[0], args[0].replace("-", "_"))
+    try:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["tinhso", command, *args[1:]])
+    except ConfigError as exc:
+        print(f"tinhso: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

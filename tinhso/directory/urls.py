@@ -1,0 +1,4 @@
+"""Pages of the directory app."""
+
+app_name = "directory"
+urlpatterns: list = []

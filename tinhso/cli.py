@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> None:
         print(_usage())
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+    if args[0] == "demo":
+        os.environ.setdefault("TINHSO_MODE", "demo")
     from tinhso.conf import ConfigError
 
     command = {"worker": "db_worker"}.get(args[0], args[0].replace("-", "_"))

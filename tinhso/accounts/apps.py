@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
     name = "tinhso.accounts"
     label = "accounts"
     verbose_name = _("Tài khoản và phân quyền")
+
+    def ready(self) -> None:
+        """Register the personal-data registry check."""
+        from tinhso.accounts import personal_data  # noqa: F401

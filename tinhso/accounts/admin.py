@@ -1,0 +1,98 @@
+"""Django admin for accounts: personal data stays masked here, roles and logs are read-only.
+
+Roles and tokens change through the pages and API (``actions``), where scope rules apply; the
+admin shows them. Personal data is never shown unmasked in the admin because reads here would
+escape the personal-data log.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.accounts import actions
+from tinhso.accounts.models import ApiToken, PersonalDataAccess, RoleAssignment, User
+from tinhso.accounts.personal_data import masked_values
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that lists and shows rows but never writes."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts, with personal data masked and every save audited."""
+
+    list_display = ("username", "kind", "is_active", "is_demo", "home_unit", "home_agency")
+    list_filter = ("kind", "is_active", "is_demo", "is_staff")
+    search_fields = ("username",)
+    list_select_related = ("home_unit", "home_agency")
+    raw_id_fields = ("home_unit", "home_agency")
+    readonly_fields = ("masked_personal_data", "last_login", "date_joined", "is_demo")
+    fieldsets = (
+        (None, {"fields": ("username", "password", "kind")}),
+        (_("Nơi cư trú, công tác"), {"fields": ("home_unit", "home_agency")}),
+        (_("Dữ liệu cá nhân (đã che)"), {"fields": ("masked_personal_data",)}),
+        (_("Trạng thái"), {"fields": ("is_active", "is_staff", "is_superuser", "is_demo")}),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "kind", "password1", "password2")}),
+    )
+
+    @admin.display(description=_("dữ liệu cá nhân"))
+    def masked_personal_data(self, obj: User) -> str:
+        """Show every personal field masked."""
+        return "; ".join(f"{name}: {value}" for name, value in masked_values(obj).items() if value)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Save through the audited action."""
+        actions.save_user_from_admin(
+            obj,
+            actor=cast(User, request.user),
+            changed=list(form.changed_data),
+            adding=not change,  # type: ignore[arg-type]
+        )
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ReadOnlyAdmin):
+    """Role assignments, for looking up who holds what where."""
+
+    list_display = ("user", "role", "scope_kind", "unit", "agency", "valid_from", "valid_to")
+    list_filter = ("role", "scope_kind")
+    list_select_related = ("user", "unit", "agency")
+    search_fields = ("user__username",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """API tokens (the hash is never shown)."""
+
+    list_display = ("name", "prefix", "user", "expires_at", "last_used_at", "revoked_at")
+    list_select_related = ("user",)
+    exclude = ("token_hash",)
+    search_fields = ("name", "user__username")
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    """The personal-data access log."""
+
+    list_display = ("created_at", "actor_label", "subject", "purpose", "legal_basis", "ip_address")
+    list_select_related = ("subject",)
+    list_filter = ("legal_basis",)
+    search_fields = ("actor_label", "purpose")

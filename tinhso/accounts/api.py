@@ -7,14 +7,12 @@ Endpoints are thin: permissions come from ``permissions``, reads from ``queries`
 ``actions``; errors become problem+json in ``tinhso.api``.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -167,9 +165,7 @@ def update_person(request: HttpRequest, person_id: int, payload: ContactPatch) -
     operation_id="people_roles_grant",
     summary="Cấp vai trò trong phạm vi của tôi (grant a role within my scope)",
 )
-def grant_role(
-    request: HttpRequest, person_id: int, payload: RoleGrant
-) -> tuple[int, dict[str, Any]]:
+def grant_role(request: HttpRequest, person_id: int, payload: RoleGrant) -> Status[dict[str, Any]]:
     """Grant a role; a leader or operator may grant only inside their own scope."""
     person = _person(person_id)
     assignment = actions.grant_role(
@@ -181,7 +177,7 @@ def grant_role(
         valid_to=payload.valid_to,
     )
     assignment = RoleAssignment.objects.select_related("unit", "agency").get(pk=assignment.pk)
-    return 201, queries.role_dict(assignment)
+    return Status(201, queries.role_dict(assignment))
 
 
 @people_router.delete(
@@ -190,7 +186,7 @@ def grant_role(
     operation_id="people_roles_revoke",
     summary="Thu hồi vai trò (revoke a role)",
 )
-def revoke_role(request: HttpRequest, person_id: int, assignment_id: int) -> tuple[int, None]:
+def revoke_role(request: HttpRequest, person_id: int, assignment_id: int) -> Status[None]:
     """Revoke a role assignment of this person (kept as history)."""
     assignment = (
         RoleAssignment.objects.select_related("user")
@@ -200,4 +196,4 @@ def revoke_role(request: HttpRequest, person_id: int, assignment_id: int) -> tup
     if assignment is None:
         raise Http404(_("Không có phân công vai trò này."))
     actions.revoke_role(assignment, actor=_actor(request))
-    return 204, None
+    return Status(204, None)

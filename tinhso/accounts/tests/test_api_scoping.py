@@ -1,0 +1,230 @@
+"""Roles × scopes × endpoints: nobody reads or writes outside their scope.
+
+Actors are people of ``factories.build_world`` signed in with a session, ``anonymous``, or
+Bearer clients: ``token_officer_a`` (officer_a's token) and ``token_operator_in_b`` (the
+operator's token narrowed to xã Tuấn Đạo).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tinhso.accounts import actions
+from tinhso.accounts.scopes import Scope
+from tinhso.accounts.tests.factories import World
+
+EVERYONE = {
+    "officer_a",
+    "leader_a",
+    "officer_b",
+    "leader_so",
+    "data_officer_so",
+    "staff_centre",
+    "operator",
+    "auditor",
+    "citizen_a",
+    "citizen_b",
+    "business_b",
+    "citizen_old",
+}
+IN_BAC_GIANG = {"officer_a", "leader_a", "citizen_a"}
+IN_TUAN_DAO = {"officer_b", "citizen_b", "business_b"}
+IN_SO_KHCN = {"leader_so", "data_officer_so", "staff_centre"}
+
+
+def headers_for(client: Client, world: World, actor: str) -> dict[str, str]:
+    """Sign ``actor`` in (session) or return the Bearer header of its token."""
+    if actor == "anonymous":
+        return {}
+    if actor == "token_officer_a":
+        _, secret = actions.create_token(world["officer_a"], actor=world["officer_a"], name="t")
+        return {"Authorization": "Bearer " + secret}
+    if actor == "token_operator_in_b":
+        operator = world["operator"]
+        _, secret = actions.create_token(
+            operator, actor=operator, name="b", scope=Scope.of_unit(world.tuan_dao.pk)
+        )
+        return {"Authorization": "Bearer " + secret}
+    client.force_login(world[actor])
+    return {}
+
+
+def resolve(world: World, text: str) -> str:
+    """Replace ``{person}``, ``{role:person}``, ``{unit:name}`` and ``{agency:name}``."""
+
+    def one(match: re.Match[str]) -> str:
+        kind, _, name = match.group(1).rpartition(":")
+        if kind == "role":
+            return str(world[name].role_assignments.get().pk)
+        if kind in ("unit", "agency"):
+            return str(getattr(world, name).pk)
+        return str(world[name].pk)
+
+    return re.sub(r"\{([a-z_:]+)\}", one, text)
+
+
+def call(client: Client, world: World, actor: str, method: str, path: str, body: Any = None) -> Any:
+    """Make one API request as ``actor``."""
+    headers = headers_for(client, world, actor)
+    url = "/api/v1" + resolve(world, path)
+    data = json.loads(resolve(world, json.dumps(body))) if body is not None else None
+    if method == "GET":
+        return client.get(url, headers=headers)
+    return client.generic(
+        method, url, json.dumps(data or {}), content_type="application/json", headers=headers
+    )
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("officer_a", IN_BAC_GIANG),
+        ("leader_a", IN_BAC_GIANG),
+        ("officer_b", IN_TUAN_DAO),
+        ("leader_so", IN_SO_KHCN),
+        ("operator", EVERYONE),
+        ("auditor", EVERYONE),
+        ("token_officer_a", IN_BAC_GIANG),
+        ("token_operator_in_b", IN_TUAN_DAO),
+    ],
+)
+def test_people_list_shows_only_people_in_scope(
+    client: Client, world: World, actor: str, expected: set[str]
+) -> None:
+    response = call(client, world, actor, "GET", "/people?limit=100")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    usernames = {item["username"] for item in body["items"]}
+    assert usernames == expected
+    assert body["count"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("actor", "status"),
+    [("data_officer_so", 403), ("citizen_a", 403), ("business_b", 403), ("anonymous", 401)],
+)
+def test_people_list_is_refused_without_people_view(
+    client: Client, world: World, actor: str, status: int
+) -> None:
+    response = call(client, world, actor, "GET", "/people")
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+OFFICER_IN_A = {"role": "officer", "scope_kind": "unit", "unit_id": "{unit:bac_giang}"}
+OFFICER_IN_B = {"role": "officer", "scope_kind": "unit", "unit_id": "{unit:tuan_dao}"}
+LEADER_IN_A = {"role": "leader", "scope_kind": "unit", "unit_id": "{unit:bac_giang}"}
+OFFICER_PROVINCE = {"role": "officer", "scope_kind": "province"}
+OFFICER_AT_CENTRE = {"role": "officer", "scope_kind": "agency", "agency_id": "{agency:trung_tam}"}
+OFFICER_AT_UBND_TINH = {
+    "role": "officer",
+    "scope_kind": "agency",
+    "agency_id": "{agency:ubnd_tinh}",
+}
+NEW_PHONE = {"phone": "0911111111"}
+
+CASES = [
+    # --- detail: own scope 200, other scope 403, no people.view 403, anonymous 401
+    ("officer_a", "GET", "/people/{citizen_a}", None, 200),
+    ("leader_a", "GET", "/people/{citizen_a}", None, 200),
+    ("officer_b", "GET", "/people/{citizen_a}", None, 403),
+    ("officer_a", "GET", "/people/{citizen_b}", None, 403),
+    ("officer_b", "GET", "/people/{citizen_b}", None, 200),
+    ("leader_so", "GET", "/people/{citizen_a}", None, 403),
+    ("leader_so", "GET", "/people/{staff_centre}", None, 200),
+    ("officer_a", "GET", "/people/{citizen_old}", None, 403),
+    ("operator", "GET", "/people/{citizen_a}", None, 200),
+    ("auditor", "GET", "/people/{citizen_a}", None, 200),
+    ("data_officer_so", "GET", "/people/{citizen_a}", None, 403),
+    ("citizen_a", "GET", "/people/{citizen_a}", None, 200),
+    ("citizen_b", "GET", "/people/{citizen_a}", None, 403),
+    ("anonymous", "GET", "/people/{citizen_a}", None, 401),
+    ("token_officer_a", "GET", "/people/{citizen_a}", None, 200),
+    ("token_officer_a", "GET", "/people/{citizen_b}", None, 403),
+    ("token_operator_in_b", "GET", "/people/{citizen_a}", None, 403),
+    ("token_operator_in_b", "GET", "/people/{citizen_b}", None, 200),
+    ("operator", "GET", "/people/999999", None, 404),
+    # --- contact update: only within scope (or one's own record)
+    ("officer_a", "PATCH", "/people/{citizen_a}", NEW_PHONE, 200),
+    ("leader_a", "PATCH", "/people/{citizen_a}", NEW_PHONE, 200),
+    ("operator", "PATCH", "/people/{citizen_a}", NEW_PHONE, 200),
+    ("citizen_a", "PATCH", "/people/{citizen_a}", NEW_PHONE, 200),
+    ("officer_b", "PATCH", "/people/{citizen_a}", NEW_PHONE, 403),
+    ("officer_a", "PATCH", "/people/{citizen_b}", NEW_PHONE, 403),
+    ("leader_so", "PATCH", "/people/{citizen_a}", NEW_PHONE, 403),
+    ("auditor", "PATCH", "/people/{citizen_a}", NEW_PHONE, 403),
+    ("data_officer_so", "PATCH", "/people/{citizen_a}", NEW_PHONE, 403),
+    ("citizen_b", "PATCH", "/people/{citizen_a}", NEW_PHONE, 403),
+    ("anonymous", "PATCH", "/people/{citizen_a}", NEW_PHONE, 401),
+    ("token_officer_a", "PATCH", "/people/{citizen_a}", NEW_PHONE, 200),
+    ("token_operator_in_b", "PATCH", "/people/{citizen_a}", NEW_PHONE, 403),
+    ("officer_a", "PATCH", "/people/{citizen_a}", {"phone": "12"}, 422),
+    # --- role grant: inside one's own scope only, never wider, only grantable roles
+    ("leader_a", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 201),
+    ("leader_a", "POST", "/people/{citizen_a}/roles", OFFICER_PROVINCE, 403),
+    ("leader_a", "POST", "/people/{citizen_a}/roles", OFFICER_IN_B, 403),
+    ("leader_a", "POST", "/people/{citizen_a}/roles", LEADER_IN_A, 403),
+    ("leader_a", "POST", "/people/{citizen_b}/roles", OFFICER_IN_B, 403),
+    ("officer_a", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 403),
+    ("officer_b", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 403),
+    ("auditor", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 403),
+    ("citizen_a", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 403),
+    ("anonymous", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 401),
+    ("leader_so", "POST", "/people/{staff_centre}/roles", OFFICER_AT_CENTRE, 201),
+    ("leader_so", "POST", "/people/{staff_centre}/roles", OFFICER_AT_UBND_TINH, 403),
+    ("leader_so", "POST", "/people/{citizen_a}/roles", OFFICER_AT_CENTRE, 403),
+    ("operator", "POST", "/people/{citizen_a}/roles", OFFICER_PROVINCE, 201),
+    ("operator", "POST", "/people/{citizen_a}/roles", LEADER_IN_A, 201),
+    ("token_operator_in_b", "POST", "/people/{citizen_b}/roles", OFFICER_IN_B, 201),
+    ("token_operator_in_b", "POST", "/people/{citizen_b}/roles", OFFICER_PROVINCE, 403),
+    ("token_operator_in_b", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 403),
+    (
+        "operator",
+        "POST",
+        "/people/{citizen_a}/roles",
+        {"role": "officer", "scope_kind": "unit"},
+        422,
+    ),
+    # --- role revoke: only roles one could have granted
+    ("leader_a", "DELETE", "/people/{officer_a}/roles/{role:officer_a}", None, 204),
+    ("leader_a", "DELETE", "/people/{officer_b}/roles/{role:officer_b}", None, 403),
+    ("officer_a", "DELETE", "/people/{officer_b}/roles/{role:officer_b}", None, 403),
+    ("leader_so", "DELETE", "/people/{officer_a}/roles/{role:officer_a}", None, 403),
+    ("operator", "DELETE", "/people/{officer_b}/roles/{role:officer_b}", None, 204),
+    ("token_operator_in_b", "DELETE", "/people/{officer_a}/roles/{role:officer_a}", None, 403),
+    ("token_operator_in_b", "DELETE", "/people/{officer_b}/roles/{role:officer_b}", None, 204),
+    ("operator", "DELETE", "/people/{officer_a}/roles/{role:officer_b}", None, 404),
+    ("anonymous", "DELETE", "/people/{officer_a}/roles/{role:officer_a}", None, 401),
+]
+
+
+@pytest.mark.parametrize(("actor", "method", "path", "body", "status"), CASES)
+def test_endpoint_answers_by_role_and_scope(
+    client: Client,
+    world: World,
+    actor: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    status: int,
+) -> None:
+    response = call(client, world, actor, method, path, body)
+    assert response.status_code == status, response.content
+    if status >= 400:
+        assert response["Content-Type"].startswith("application/problem+json")
+        problem = response.json()
+        assert problem["status"] == status and problem["title"]
+
+
+def test_refused_write_changes_nothing(client: Client, world: World) -> None:
+    before = world["citizen_a"].phone
+    response = call(client, world, "officer_b", "PATCH", "/people/{citizen_a}", NEW_PHONE)
+    assert response.status_code == 403
+    world["citizen_a"].refresh_from_db()
+    assert world["citizen_a"].phone == before
+    assert not world["citizen_a"].role_assignments.exists()

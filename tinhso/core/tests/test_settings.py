@@ -89,7 +89,9 @@ def test_vietnamese_is_the_default_language_and_dates_are_day_first() -> None:
     assert django_settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     for language in ("vi", "en"):
         with translation.override(language):
-            assert formats.date_format(datetime.date(2025, 7, 1), "SHORT_DATE_FORMAT") == "01/07/2025"
+            assert (
+                formats.date_format(datetime.date(2025, 7, 1), "SHORT_DATE_FORMAT") == "01/07/2025"
+            )
 
 
 def test_passwords_are_hashed_with_argon2_outside_tests() -> None:

@@ -1,0 +1,55 @@
+"""Test helpers shared by every app: API contract checks against our own OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+from django.http import HttpResponse
+from jsonschema import Draft202012Validator
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@cache
+def openapi() -> dict[str, Any]:
+    """Return the OpenAPI document the running code generates (not the committed snapshot)."""
+    from tinhso.api import api
+
+    return json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), default=str))
+
+
+def _operation(method: str, path: str) -> tuple[str, dict[str, Any]]:
+    """Find the documented operation whose path template matches a concrete request path."""
+    bare = path.split("?", 1)[0]
+    for template, operations in openapi()["paths"].items():
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if re.match(pattern, bare) and method.lower() in operations:
+            return template, operations[method.lower()]
+    raise AssertionError(f"{method} {bare} is not in the OpenAPI document")
+
+
+def assert_matches_openapi(response: HttpResponse, method: str, path: str) -> Any:
+    """Assert that a response is documented and its body matches the documented schema.
+
+    Errors (4xx/5xx) must be ``application/problem+json`` with ``title`` and ``status``.
+    Returns the decoded body.
+    """
+    template, operation = _operation(method, path)
+    body = json.loads(response.content) if response.content else None
+    if response.status_code >= 400:
+        assert response["Content-Type"].startswith(PROBLEM_JSON), (
+            f"{method} {template} returned {response.status_code} as {response['Content-Type']}"
+        )
+        assert body["status"] == response.status_code and body["title"]
+        return body
+    documented = operation["responses"].get(str(response.status_code))
+    assert documented is not None, f"{method} {template}: {response.status_code} not documented"
+    schema = documented.get("content", {}).get("application/json", {}).get("schema")
+    if schema is not None:
+        root = {**schema, "components": openapi().get("components", {})}
+        errors = sorted(Draft202012Validator(root).iter_errors(body), key=str)
+        assert not errors, f"{method} {template}: " + "; ".join(e.message for e in errors[:5])
+    return body

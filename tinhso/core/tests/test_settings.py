@@ -72,7 +72,7 @@ def test_tinhso_command_exits_with_clear_message_in_unsafe_production(tmp_path: 
     env = {k: v for k, v in os.environ.items() if not k.startswith("TINHSO_")}
     env.pop("DATABASE_URL", None)
     env.update({"TINHSO_MODE": "production", "TINHSO_DATA_DIR": str(tmp_path)})
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "tinhso.cli", "check"],
         env=env,
         capture_output=True,

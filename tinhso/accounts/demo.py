@@ -121,7 +121,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Nguyễn Văn An",
         agency=UBND_BAC_GIANG,
         personal={
-            "citizen_id": "024090001234",
+            "citizen_id": "024090004567",
             "date_of_birth": date(1990, 5, 17),
             "phone": "0912345678",
             "email": "congdan@example.vn",
@@ -135,7 +135,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Công ty TNHH Vải thiều Tuấn Đạo",
         agency=UBND_TUAN_DAO,
         personal={
-            "tax_code": "2400123458",
+            "tax_code": "2400567894",
             "phone": "02043812345",
             "email": "lienhe@vaithieu.example.vn",
             "address": "Thôn Đồng Mậm, xã Tuấn Đạo, tỉnh Bắc Ninh",

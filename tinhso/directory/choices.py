@@ -40,7 +40,7 @@ class AgencyKind(models.TextChoices):
     """Kinds of state agency (cơ quan, tổ chức)."""
 
     UBND_TINH = "ubnd_tinh", _("UBND cấp tỉnh")
-    SO = "so", _("Sở")
+    SO = "so", _("Sở, cơ quan chuyên môn")
     BAN = "ban", _("Ban")
     NGANH = "nganh", _("Ngành")
     UBND_HUYEN = "ubnd_huyen", _("UBND cấp huyện")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,13 +15,15 @@ from tinhso.core.testing import assert_matches_openapi
 
 def test_token_and_me_match_the_openapi_document(client: Client, world: World) -> None:
     url = "/api/v1/auth/token"
-    wrong = client.post(url, {"username": "x", "password": "y"}, content_type="application/json")
+    wrong: Any = client.post(
+        url, {"username": "x", "password": "y"}, content_type="application/json"
+    )
     assert_matches_openapi(wrong, "POST", url)
-    ok = client.post(
+    ok: Any = client.post(
         url, {"username": "officer_a", "password": PASSWORD}, content_type="application/json"
     )
     body = assert_matches_openapi(ok, "POST", url)
-    me = client.get("/api/v1/auth/me", headers={"Authorization": "Bearer " + body["token"]})
+    me: Any = client.get("/api/v1/auth/me", headers={"Authorization": "Bearer " + body["token"]})
     assert_matches_openapi(me, "GET", "/api/v1/auth/me")
 
 
@@ -43,7 +46,7 @@ def test_people_endpoints_match_the_openapi_document(client: Client, world: Worl
         ),
     ]
     for method, path, body in requests:
-        response = client.generic(
+        response: Any = client.generic(
             method, path, "" if body is None else json.dumps(body), content_type="application/json"
         )
         assert_matches_openapi(response, method, path)

@@ -1,5 +1,20 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _current_communes() -> int:
+    from tinhso.directory import queries
+    from tinhso.directory.choices import UnitLevel
+
+    return queries.units_on(queries.today()).filter(level=UnitLevel.COMMUNE).count()
+
+
+def _current_agencies() -> int:
+    from tinhso.directory import queries
+
+    return queries.list_agencies(day=queries.today()).count()
 
 
 class DirectoryConfig(AppConfig):
@@ -8,3 +23,35 @@ class DirectoryConfig(AppConfig):
     name = "tinhso.directory"
     label = "directory"
     verbose_name = _("Danh mục đơn vị và cơ quan")
+
+    def ready(self) -> None:
+        # Lazy titles (cast for the registry's str fields) follow the visitor's language.
+        from tinhso.core import registry
+        from tinhso.directory.demo import load_demo
+
+        registry.register_demo_loader(
+            registry.DemoLoader(
+                key="directory",
+                title=cast(str, _("Đơn vị hành chính và cơ quan")),
+                load=load_demo,
+                order=10,
+            )
+        )
+        registry.register_tile(
+            registry.Tile(
+                key="directory.communes",
+                title=cast(str, _("Đơn vị cấp xã hiện hành")),
+                value=_current_communes,
+                url_name="directory:explorer",
+                order=10,
+            )
+        )
+        registry.register_tile(
+            registry.Tile(
+                key="directory.agencies",
+                title=cast(str, _("Cơ quan trong danh bạ")),
+                value=_current_agencies,
+                url_name="directory:agencies",
+                order=11,
+            )
+        )

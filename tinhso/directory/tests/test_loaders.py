@@ -20,6 +20,7 @@ from tinhso.directory.actions import SuccessionRow, UnitRow
 from tinhso.directory.choices import UnitLevel, UnitType
 from tinhso.directory.corrections import CODE_CORRECTIONS, NAME_CORRECTIONS
 from tinhso.directory.models import AdministrativeUnit, UnitSuccession
+from tinhso.directory.validators import validate_agency_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bac_giang")]
 
@@ -197,3 +198,14 @@ def test_a_child_must_fit_inside_its_parent() -> None:
 
     with pytest.raises(ValidationError):
         actions.upsert_units([orphan], actor=None, source="tests")
+
+
+@pytest.mark.parametrize("code", ["000.00.00.H49", "000.00.04.G14", "012.34.56.Z99"])
+def test_agency_code_format_accepts_qcvn_102_codes(code: str) -> None:
+    validate_agency_code(code)
+
+
+@pytest.mark.parametrize("code", ["000.00.00.H4", "00.000.00.H49", "000.00.00.h49", "H49"])
+def test_agency_code_format_rejects_other_shapes(code: str) -> None:
+    with pytest.raises(ValidationError):
+        validate_agency_code(code)

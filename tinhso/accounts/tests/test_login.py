@@ -29,7 +29,7 @@ def test_login_page_sets_csrf_and_content_security_policy(client: Client) -> Non
     assert 'name="csrfmiddlewaretoken"' in content
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert 'id="id_username"' in content and 'id="id_password"' in content
-    assert 'type="submit"' in content
+    assert 'type="submit" id="login-submit"' in content
     assert not re.search(r"<script(?![^>]*\bsrc=)|\sstyle=", content)  # no inline code (CSP)
 
 

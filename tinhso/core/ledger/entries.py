@@ -14,6 +14,7 @@ so editing any field, deleting a row or swapping two rows changes the recomputed
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import secrets
@@ -44,15 +45,6 @@ CONTENT_FIELDS = (
 )
 """The columns an auditor reads, in the order rows are written and read back."""
 
-_MAX_LENGTHS = {
-    "actor_label": 150,
-    "action": 100,
-    "object_type": 100,
-    "object_id": 100,
-    "object_repr": 255,
-    "client": 255,
-}
-
 
 @dataclass(frozen=True, slots=True)
 class EntryDraft:
@@ -71,22 +63,62 @@ class EntryDraft:
     created_at: datetime = field(default_factory=timezone.now)
 
 
-def _plain(value: Any) -> Any:
-    """Return ``value`` with integral floats as ints, so the DB round trip keeps the JSON."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+_DJANGO_JSON = DjangoJSONEncoder()
+_CANONICAL_JSON = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+_quote = json.encoder.encode_basestring
+_TAIL = f',"v":{LEAF_FORMAT_VERSION}}}'
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+"""Types that are already plain JSON (checked by exact type: subclasses take the slow path)."""
+
+
+def _json_key(key: Any) -> str:
+    return key if isinstance(key, str) else json.dumps(key)
 
 
 def plain_json(value: Any) -> Any:
-    """Return ``value`` as plain JSON data (dates, decimals and UUIDs become strings)."""
-    return _plain(json.loads(json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)))
+    """Return ``value`` as plain JSON data, as the database gives it back.
+
+    Dates, decimals and UUIDs become strings (as ``DjangoJSONEncoder`` writes them), tuples
+    lists, keys strings, and integral floats ints — PostgreSQL's ``jsonb`` returns ``1e20`` as
+    ``100000000000000000000``.
+
+    Raises:
+        ValueError: a float is NaN or infinite.
+        TypeError: a value has no JSON form.
+    """
+    if value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("NaN and infinite floats have no JSON form")
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {
+            key if type(key) is str else _json_key(key): (
+                item if type(item) in _SCALARS else plain_json(item)
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [item if type(item) in _SCALARS else plain_json(item) for item in value]
+    return _DJANGO_JSON.default(value)
 
 
+def dump_plain(value: Any) -> str:
+    """Return compact JSON with sorted keys of data already passed through :func:`plain_json`."""
+    return _CANONICAL_JSON.encode(value)
+
+
+def canonical_json(value: Any) -> str:
+    """Return compact JSON with sorted keys of any JSON-able value (see :func:`plain_json`)."""
+    return dump_plain(plain_json(value))
+
+
+@functools.lru_cache(maxsize=65_536)
 def normal_ip(value: str | None) -> str | None:
     """Return the canonical text of an IP address, or None when there is none or it is bad."""
     if not value:
@@ -98,51 +130,113 @@ def normal_ip(value: str | None) -> str | None:
 
 
 def normal_time(value: datetime) -> str:
-    """Return an aware datetime as UTC ISO 8601 with microseconds."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Return an aware datetime as UTC ISO 8601 with microseconds and a ``Z``."""
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+def _text(value: Any, limit: int) -> str:
+    return (value if isinstance(value, str) else str(value or ""))[:limit]
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def content_of(draft: EntryDraft) -> dict[str, Any]:
     """Return the normalised column values of a draft, as they will be stored."""
-    content: dict[str, Any] = {name: getattr(draft, name) for name in CONTENT_FIELDS}
-    for name, limit in _MAX_LENGTHS.items():
-        content[name] = str(content[name] or "")[:limit]
-    content["changes"] = plain_json(dict(draft.changes))
-    content["ip_address"] = normal_ip(draft.ip_address)
-    if timezone.is_naive(draft.created_at):
+    if draft.created_at.tzinfo is None:
         raise ValueError("created_at must be timezone-aware")
-    return content
-
-
-def new_salt() -> str:
-    """Return 16 random bytes as hex."""
-    return secrets.token_hex(16)
-
-
-def leaf_data(content: Mapping[str, Any], *, entry_id: int, index: int, salt: str) -> bytes:
-    """Return the canonical bytes of one entry, the input of its leaf hash."""
-    document = {
-        "v": LEAF_FORMAT_VERSION,
-        "id": entry_id,
-        "index": index,
-        "salt": salt,
-        "created_at": normal_time(content["created_at"]),
-        "actor_id": content["actor_id"],
-        "actor_label": content["actor_label"],
-        "action": content["action"],
-        "object_type": content["object_type"],
-        "object_id": content["object_id"],
-        "object_repr": content["object_repr"],
-        "changes": _plain(content["changes"]),
-        "ip_address": normal_ip(content["ip_address"]),
-        "client": content["client"],
-        "batch_count": content["batch_count"],
+    return {
+        "created_at": draft.created_at,
+        "actor_id": _optional_int(draft.actor_id),
+        "actor_label": _text(draft.actor_label, 150),
+        "action": _text(draft.action, 100),
+        "object_type": _text(draft.object_type, 100),
+        "object_id": _text(draft.object_id, 100),
+        "object_repr": _text(draft.object_repr, 255),
+        "changes": plain_json(dict(draft.changes)),
+        "ip_address": normal_ip(draft.ip_address),
+        "client": _text(draft.client, 255),
+        "batch_count": _optional_int(draft.batch_count),
     }
-    return json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+
+
+def new_salts(count: int) -> list[str]:
+    """Return ``count`` salts of 16 random bytes each, as hex."""
+    pool = secrets.token_hex(16 * count)
+    return [pool[i : i + 32] for i in range(0, 32 * count, 32)]
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def leaf_data(
+    content: Mapping[str, Any],
+    *,
+    entry_id: int,
+    index: int,
+    salt: str,
+    changes_json: str | None = None,
+) -> bytes:
+    """Return the canonical bytes of one entry, the input of its leaf hash.
+
+    Equal to ``json.dumps(document, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False).encode()`` of the document in the module docstring, written out key by
+    key because this runs once per appended and per verified entry. ``changes_json`` is
+    :func:`canonical_json` of ``content["changes"]`` when the caller already has it.
+    """
+    if changes_json is None:
+        changes_json = canonical_json(content["changes"])
+    ip = normal_ip(content["ip_address"])
+    return "".join(
+        (
+            '{"action":',
+            _quote(content["action"]),
+            ',"actor_id":',
+            _number(content["actor_id"]),
+            ',"actor_label":',
+            _quote(content["actor_label"]),
+            ',"batch_count":',
+            _number(content["batch_count"]),
+            ',"changes":',
+            changes_json,
+            ',"client":',
+            _quote(content["client"]),
+            ',"created_at":"',
+            normal_time(content["created_at"]),
+            '","id":',
+            str(int(entry_id)),
+            ',"index":',
+            str(int(index)),
+            ',"ip_address":',
+            "null" if ip is None else _quote(ip),
+            ',"object_id":',
+            _quote(content["object_id"]),
+            ',"object_repr":',
+            _quote(content["object_repr"]),
+            ',"object_type":',
+            _quote(content["object_type"]),
+            ',"salt":',
+            _quote(salt),
+            _TAIL,
+        )
     ).encode("utf-8")
 
 
-def entry_leaf_hash(content: Mapping[str, Any], *, entry_id: int, index: int, salt: str) -> bytes:
+def entry_leaf_hash(
+    content: Mapping[str, Any],
+    *,
+    entry_id: int,
+    index: int,
+    salt: str,
+    changes_json: str | None = None,
+) -> bytes:
     """Return the RFC 6962 leaf hash of one entry."""
-    return leaf_hash(leaf_data(content, entry_id=entry_id, index=index, salt=salt))
+    return leaf_hash(
+        leaf_data(content, entry_id=entry_id, index=index, salt=salt, changes_json=changes_json)
+    )

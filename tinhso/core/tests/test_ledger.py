@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from tinhso.core import audit, context, ledger
-from tinhso.core.ledger import merkle, signing
+from tinhso.core.ledger import EntryDraft, merkle, signing
 from tinhso.core.ledger.entries import CONTENT_FIELDS, leaf_data
 from tinhso.core.ledger.verify import verify_ledger
 from tinhso.core.models import AuditEntry, LedgerHead, LedgerNode
@@ -103,6 +103,37 @@ def test_append_batch_assigns_contiguous_indices_after_single_writes():
     assert verify_ledger().ok
 
 
+AWKWARD = [
+    "tab\there",
+    "line\nbreak\r\n",
+    "back\\slash",
+    "\\N",
+    "\\.",
+    '"quoted"',
+    "Bắc Giang 🍒",
+    "",
+]
+
+
+def test_append_batch_stores_awkward_text_exactly():
+    drafts = [
+        EntryDraft(
+            action=f"test.awkward.{i}",
+            actor_label=text,
+            object_repr=text,
+            client=text,
+            changes={text: [text, 0.5, None, True]},
+        )
+        for i, text in enumerate(AWKWARD)
+    ]
+    ledger.append_batch(drafts)
+    stored = AuditEntry.objects.order_by("leaf_index")
+    assert [e.object_repr for e in stored] == AWKWARD
+    assert [e.client for e in stored] == AWKWARD
+    assert [e.changes for e in stored] == [{t: [t, 0.5, None, True]} for t in AWKWARD]
+    assert verify_ledger().ok
+
+
 def test_append_batch_needs_a_handful_of_queries_not_one_per_entry(
     django_assert_max_num_queries,
 ):
@@ -126,6 +157,31 @@ def test_every_proof_from_the_database_matches_the_naive_recomputation():
         for first in range(1, size + 1):
             proof = ledger.consistency_proof(first, size)
             assert proof == naive.proof(first, data[:size])
+
+
+def test_hand_written_proof_query_names_the_model_tables_and_columns():
+    assert LedgerNode._meta.db_table == "core_ledgernode"
+    assert LedgerHead._meta.db_table == "core_ledgerhead"
+    assert [f.column for f in LedgerNode._meta.local_concrete_fields] == [
+        "level",
+        "index",
+        "digest",
+    ]
+    assert (LedgerHead._meta.pk.column, LedgerHead._meta.get_field("size").column) == (
+        "id",
+        "size",
+    )
+
+
+def test_a_proof_is_read_in_one_query(django_assert_num_queries):
+    write_entries(9)
+    with django_assert_num_queries(1):
+        ledger.inclusion_proof(3, 9)
+    with django_assert_num_queries(1):
+        ledger.consistency_proof(3, 9)
+    with django_assert_num_queries(1):
+        root = ledger.root_at(9)
+    assert root == ledger.latest_checkpoint().root_hash
 
 
 def test_proof_requests_outside_the_tree_are_refused():

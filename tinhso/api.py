@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tinhso.accounts.api import people_router
 from tinhso.accounts.api import router as accounts_router
 from tinhso.core.api import router as ledger_router
 from tinhso.directory.api import router as directory_router
@@ -87,5 +88,6 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/auth", accounts_router)
+api.add_router("/people", people_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/directory", directory_router)

@@ -9,30 +9,22 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.actions import PURPOSE_MIN_LENGTH
-from tinhso.accounts.backends import login_allowed
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class LoginForm(AuthenticationForm):
-    """Username and password; demo accounts are refused outside demo mode."""
+    """Username and password (``AccountBackend`` refuses demo accounts outside demo mode)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Sai tên đăng nhập hoặc mật khẩu."),
-        "demo_only": _("Tài khoản trình diễn chỉ đăng nhập được ở chế độ trình diễn."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        """Refuse inactive accounts, and demo accounts unless ``TINHSO_DEMO`` is on."""
-        super().confirm_login_allowed(user)
-        if not login_allowed(user):
-            raise forms.ValidationError(self.error_messages["demo_only"], code="demo_only")
 
 
 class TokenCreateForm(forms.Form):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from tinhso.accounts.tests.factories import PASSWORD, World
@@ -26,11 +25,7 @@ def test_token_and_me_match_the_openapi_document(client: Client, world: World) -
     assert_matches_openapi(me, "GET", "/api/v1/auth/me")
 
 
-def test_people_endpoints_match_the_openapi_document(
-    client: Client, world: World, people_api_mounted: bool
-) -> None:
-    if not people_api_mounted:
-        pytest.skip("tinhso/api.py does not mount people_router at /people yet")
+def test_people_endpoints_match_the_openapi_document(client: Client, world: World) -> None:
     client.force_login(world["leader_a"])
     citizen = world["citizen_a"].pk
     requests = [

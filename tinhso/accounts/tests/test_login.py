@@ -85,7 +85,7 @@ def test_demo_account_is_refused_outside_demo_mode(
     settings.TINHSO_DEMO = False
     response = login(client, "officer_a")
     assert response.status_code == 200
-    assert "chế độ trình diễn" in response.content.decode()
+    assert "Sai tên đăng nhập hoặc mật khẩu." in response.content.decode()
     assert "_auth_user_id" not in client.session
     settings.TINHSO_DEMO = True
     assert login(client, "officer_a").status_code == 302

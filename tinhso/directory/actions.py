@@ -11,7 +11,7 @@ import datetime
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -95,7 +95,7 @@ class LoadStats:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    batches: int = field(default=0)
+    batches: int = 0
 
     def add(self, other: LoadStats) -> None:
         """Accumulate another load's counts into this one."""

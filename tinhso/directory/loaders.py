@@ -7,6 +7,7 @@ Sources and caveats are in ``data/units-2025/README.md``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import importlib.metadata
 import re
@@ -98,10 +99,6 @@ def unit_type(label: str) -> UnitType:
     return _TYPES_BY_LABEL[label.strip().lower()]
 
 
-def _package_version(name: str) -> str:
-    return importlib.metadata.version(name)
-
-
 def _read_csv(name: str) -> Iterator[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
@@ -146,9 +143,8 @@ def current_units_plan(
     """
     from vietnam_provinces import Province, Ward, __data_version__
 
-    source = (
-        f"vietnam-provinces {_package_version('vietnam-provinces')} (dữ liệu {__data_version__})"
-    )
+    version = importlib.metadata.version("vietnam-provinces")
+    source = f"vietnam-provinces {version} (dữ liệu {__data_version__})"
     points = _coordinates("admin_units") if coordinates else {}
     plan = Plan()
     for province in Province.iter_all():
@@ -246,7 +242,7 @@ def bac_giang_transition_plan(*, coordinates: bool = True) -> Plan:
 
 def _with_point(row: UnitRow, points: dict[str, tuple[str, float, float]]) -> UnitRow:
     lat, lon = _point(points, row.code, row.name)
-    return UnitRow(**{**row.__dict__, "latitude": lat, "longitude": lon})
+    return dataclasses.replace(row, latitude=lat, longitude=lon)
 
 
 def _old_unit_row(

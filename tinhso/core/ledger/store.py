@@ -8,6 +8,7 @@ PostgreSQL as on SQLite (whose write transactions are serialised anyway). See
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -175,13 +176,19 @@ _NODE_COLUMNS = ("level", "index", "digest")
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_needs_escape = re.compile(r"[\\\t\n\r]").search
 
 
-def _copy_text(value: str | int | None) -> str:
-    """Return one field in PostgreSQL's ``COPY`` text format."""
+def _copy_text(value: str | None) -> str:
+    """Return a text field in PostgreSQL's ``COPY`` text format."""
     if value is None:
         return "\\N"
-    return value.translate(_COPY_ESCAPES) if isinstance(value, str) else str(value)
+    return value.translate(_COPY_ESCAPES) if _needs_escape(value) else value
+
+
+def _copy_int(value: int | None) -> str:
+    """Return an integer field in PostgreSQL's ``COPY`` text format."""
+    return "\\N" if value is None else str(value)
 
 
 def _copy_rows(tree: CompactRange, drafts: Sequence[EntryDraft]) -> None:
@@ -203,10 +210,26 @@ def _copy_rows(tree: CompactRange, drafts: Sequence[EntryDraft]) -> None:
                 content, entry_id=entry_id, index=index, salt=salt, changes_json=changes
             )
             nodes += tree.append(leaf)
-            content["created_at"] = normal_time(content["created_at"])
-            content["changes"] = changes
-            fields = [entry_id, *map(content.__getitem__, CONTENT_FIELDS), index, salt]
-            lines.append("\t".join(map(_copy_text, fields)))
+            lines.append(
+                "\t".join(
+                    (
+                        str(entry_id),
+                        normal_time(content["created_at"]),
+                        _copy_int(content["actor_id"]),
+                        _copy_text(content["actor_label"]),
+                        _copy_text(content["action"]),
+                        _copy_text(content["object_type"]),
+                        _copy_text(content["object_id"]),
+                        _copy_text(content["object_repr"]),
+                        _copy_text(changes),
+                        _copy_text(content["ip_address"]),
+                        _copy_text(content["client"]),
+                        _copy_int(content["batch_count"]),
+                        str(index),
+                        salt,
+                    )
+                )
+            )
             if len(lines) == _COPY_CHUNK:
                 copy.write("\n".join(lines) + "\n")
                 lines.clear()

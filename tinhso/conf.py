@@ -45,6 +45,7 @@ class Config:
     login_lockout_minutes: int = 15
     token_ttl_hours: int = 24
     log_level: str = "INFO"
+    province_code: str = "24"
     email_backend: str = "django.core.mail.backends.console.EmailBackend"
 
     @property
@@ -122,6 +123,7 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> Config:
         login_lockout_minutes=int(env.get("TINHSO_LOGIN_LOCKOUT_MINUTES", "15")),
         token_ttl_hours=int(env.get("TINHSO_TOKEN_TTL_HOURS", "24")),
         log_level=env.get("TINHSO_LOG_LEVEL", "INFO").upper(),
+        province_code=env.get("TINHSO_PROVINCE_CODE", "24").strip().zfill(2),
         email_backend=env.get(
             "TINHSO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
         ),

@@ -192,3 +192,5 @@ LOGGING = {
 TINHSO_LEDGER_SIGNING_KEY = CONFIG.ledger_signing_key
 TINHSO_TOKEN_TTL_HOURS = CONFIG.token_ttl_hours
 TINHSO_DEMO = CONFIG.is_demo
+# The province this installation serves (current GSO code; 24 = Bắc Ninh since 01/07/2025).
+TINHSO_PROVINCE_CODE = CONFIG.province_code

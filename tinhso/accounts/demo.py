@@ -25,7 +25,6 @@ from tinhso.accounts.scopes import Scope
 from tinhso.directory.models import AdministrativeUnit, Agency
 
 DEMO_PASSWORD = "tinhso-demo"  # noqa: S105 -- published on the demo login page on purpose
-PROVINCE_CODE = "24"
 UBND_TINH = "Ủy ban nhân dân tỉnh Bắc Ninh"
 SO_KHCN = "Sở Khoa học và Công nghệ tỉnh Bắc Ninh"
 UBND_BAC_GIANG = "Ủy ban nhân dân phường Bắc Giang"
@@ -152,7 +151,7 @@ def _say(stdout: TextIO | None, message: str) -> None:
 def _province() -> AdministrativeUnit | None:
     today = timezone.localdate()
     return (
-        AdministrativeUnit.objects.filter(code=PROVINCE_CODE, valid_from__lte=today)
+        AdministrativeUnit.objects.filter(code=settings.TINHSO_PROVINCE_CODE, valid_from__lte=today)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .first()
     )
@@ -230,11 +229,12 @@ def create_demo_accounts(stdout: TextIO | None = None) -> list[tuple[str, str, s
         if account.in_province and province is None:
             _say(
                 stdout,
-                f"demo account {account.username} skipped: no current unit {PROVINCE_CODE}",
+                f"demo account {account.username} skipped: no current unit {settings.TINHSO_PROVINCE_CODE}",
             )
             continue
         if _ensure_account(account, agency, province) is None:
             _say(stdout, f"demo account {account.username} skipped: a real account has the name")
             continue
         ready.append((account.username, DEMO_PASSWORD, str(account.description)))
+        _say(stdout, f"  {account.username:<16} {DEMO_PASSWORD}  {account.description}")
     return ready

@@ -11,13 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class Tile:
     """A headline figure on the home page (e.g. number of communes today)."""
 
     key: str
-    title: str
+    title: str | Promise  # lazy, so that it follows the visitor's language
     value: Callable[[], object]
     url_name: str = ""
     order: int = 100
@@ -28,7 +30,7 @@ class DemoLoader:
     """A step of ``tinhso demo``: loads one app's demo data, idempotently."""
 
     key: str
-    title: str
+    title: str | Promise
     load: Callable[[Any], object]  # called with a writable text stream for progress, or None
     order: int = 100
 

@@ -1,14 +1,18 @@
-from typing import cast
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 def _current_communes() -> int:
+    from django.conf import settings
+
     from tinhso.directory import queries
     from tinhso.directory.choices import UnitLevel
 
-    return queries.units_on(queries.today()).filter(level=UnitLevel.COMMUNE).count()
+    return (
+        queries.units_on(queries.today())
+        .filter(level=UnitLevel.COMMUNE, parent__code=settings.TINHSO_PROVINCE_CODE)
+        .count()
+    )
 
 
 def _current_agencies() -> int:
@@ -25,14 +29,13 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Danh mục đơn vị và cơ quan")
 
     def ready(self) -> None:
-        # Lazy titles (cast for the registry's str fields) follow the visitor's language.
         from tinhso.core import registry
         from tinhso.directory.demo import load_demo
 
         registry.register_demo_loader(
             registry.DemoLoader(
                 key="directory",
-                title=cast(str, _("Đơn vị hành chính và cơ quan")),
+                title=_("Đơn vị hành chính và cơ quan"),
                 load=load_demo,
                 order=10,
             )
@@ -40,7 +43,7 @@ class DirectoryConfig(AppConfig):
         registry.register_tile(
             registry.Tile(
                 key="directory.communes",
-                title=cast(str, _("Đơn vị cấp xã hiện hành")),
+                title=_("Đơn vị cấp xã của tỉnh hiện nay"),
                 value=_current_communes,
                 url_name="directory:explorer",
                 order=10,
@@ -49,7 +52,7 @@ class DirectoryConfig(AppConfig):
         registry.register_tile(
             registry.Tile(
                 key="directory.agencies",
-                title=cast(str, _("Cơ quan trong danh bạ")),
+                title=_("Cơ quan trong danh bạ"),
                 value=_current_agencies,
                 url_name="directory:agencies",
                 order=11,

@@ -91,26 +91,6 @@ def _sign_and_save(head: LedgerHead, tree: CompactRange) -> None:
     head.save(update_fields=["size", "frontier", "root_hash", "timestamp_ms", "signature"])
 
 
-def _append_rows(
-    tree: CompactRange, drafts: Sequence[EntryDraft]
-) -> tuple[list[AuditEntry], list[LedgerNode]]:
-    """Insert entries with the ORM, then hash them (their ids come back from the insert)."""
-    contents = [content_of(draft) for draft in drafts]
-    salts = new_salts(len(drafts))
-    entries = AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(**content, leaf_index=tree.size + i, salt=salt)
-            for i, (content, salt) in enumerate(zip(contents, salts, strict=True))
-        ]
-    )
-    nodes = []
-    for entry, content in zip(entries, contents, strict=True):
-        leaf = entry_leaf_hash(content, entry_id=entry.pk, index=entry.leaf_index, salt=entry.salt)
-        nodes += [LedgerNode(level=lv, index=ix, digest=h) for lv, ix, h in tree.append(leaf)]
-    LedgerNode.objects.bulk_create(nodes, batch_size=5000)
-    return entries, nodes
-
-
 def append_entry(draft: EntryDraft) -> AuditEntry:
     """Append one entry in the current transaction (opening one if needed); return its row.
 
@@ -120,7 +100,13 @@ def append_entry(draft: EntryDraft) -> AuditEntry:
     with transaction.atomic(savepoint=False):
         head = _lock_head()
         tree = CompactRange.from_bytes(head.size, bytes(head.frontier))
-        (entry,), _ = _append_rows(tree, [draft])
+        content = content_of(draft)
+        (salt,) = new_salts(1)
+        entry = AuditEntry.objects.create(**content, leaf_index=tree.size, salt=salt)
+        leaf = entry_leaf_hash(content, entry_id=entry.pk, index=entry.leaf_index, salt=salt)
+        LedgerNode.objects.bulk_create(
+            [LedgerNode(level=lv, index=ix, digest=h) for lv, ix, h in tree.append(leaf)]
+        )
         _sign_and_save(head, tree)
     return entry
 
@@ -129,8 +115,8 @@ def append_batch(drafts: Sequence[EntryDraft]) -> range:
     """Append many entries in the current transaction (opening one if needed).
 
     The path for bulk auditing and imports: one lock, one signature and a few statements per
-    batch (``COPY`` on PostgreSQL, multi-row ``INSERT`` elsewhere). Returns the leaf indices
-    given to the drafts, in order.
+    batch (``COPY`` on PostgreSQL, ``executemany`` on SQLite). Returns the leaf indices given
+    to the drafts, in order.
     """
     with transaction.atomic(savepoint=False):
         head = _lock_head()
@@ -140,27 +126,67 @@ def append_batch(drafts: Sequence[EntryDraft]) -> range:
             if connection.vendor == "postgresql":
                 _copy_rows(tree, drafts)
             else:
-                _append_rows(tree, drafts)
+                _insert_rows(tree, drafts)
             _sign_and_save(head, tree)
     return range(first, first + len(drafts))
 
 
 def _reserve_ids(count: int) -> range:
-    """Take ``count`` consecutive primary keys from the audit table's sequence (PostgreSQL).
+    """Take ``count`` consecutive primary keys for new entries.
 
-    Safe because every insert into the table happens under the sequencer lock we hold.
+    Safe because every insert into the audit table happens under the sequencer lock we hold.
+    PostgreSQL advances the table's sequence; SQLite continues after the highest id ever used.
     """
+    table = AuditEntry._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(seq, nextval(seq) + %s - 1)"
+                " FROM pg_get_serial_sequence(%s, 'id') AS seq",
+                [count, table],
+            )
+            (last,) = cursor.fetchone()
+            return range(last - count + 1, last + 1)
         cursor.execute(
-            "SELECT setval(seq, nextval(seq) + %s - 1) FROM pg_get_serial_sequence(%s, 'id') seq",
-            [count, AuditEntry._meta.db_table],
+            "SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM core_auditentry"
+            " UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+            [table],
         )
-        (last,) = cursor.fetchone()
-    return range(last - count + 1, last + 1)
+        (highest,) = cursor.fetchone()
+    first = (highest or 0) + 1
+    return range(first, first + count)
+
+
+def _insert_rows(tree: CompactRange, drafts: Sequence[EntryDraft]) -> None:
+    """Insert a batch with two ``executemany`` statements (SQLite)."""
+    adapt_time = connection.ops.adapt_datetimefield_value
+    entry_rows = []
+    nodes: list[tuple[int, int, bytes]] = []
+    for entry_id, draft, salt in zip(
+        _reserve_ids(len(drafts)), drafts, new_salts(len(drafts)), strict=True
+    ):
+        content = content_of(draft)
+        changes = dump_plain(content["changes"])
+        index = tree.size
+        leaf = entry_leaf_hash(
+            content, entry_id=entry_id, index=index, salt=salt, changes_json=changes
+        )
+        nodes += tree.append(leaf)
+        content["created_at"] = adapt_time(content["created_at"])
+        content["changes"] = changes
+        entry_rows.append((entry_id, *map(content.__getitem__, CONTENT_FIELDS), index, salt))
+    with connection.cursor() as cursor:
+        for model, columns, rows in (
+            (AuditEntry, _ENTRY_COLUMNS, entry_rows),
+            (LedgerNode, _NODE_COLUMNS, nodes),
+        ):
+            table, names = _copy_target(model, columns)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _copy_target(model: type[models.Model], names: Sequence[str]) -> tuple[str, str]:
-    """Return the quoted table and column list for ``COPY``."""
+    """Return the quoted table and column list for a hand-written ``COPY`` or ``INSERT``."""
     quote = connection.ops.quote_name
     columns = []
     for name in names:
@@ -259,29 +285,32 @@ def tree_size() -> int:
 
 
 _READ_HEAD_SQL = 'SELECT -1, "size", NULL FROM "core_ledgerhead" WHERE "id" = %s'
-_READ_NODES_SQL = (
-    ' UNION ALL SELECT "level", "index", "digest" FROM "core_ledgernode"'
-    ' WHERE ("level", "index") IN (VALUES %s)'
+_READ_TREE_SQL = (
+    'WITH wanted ("level", "index") AS (VALUES <pairs>) '
+    'SELECT -1, "size", NULL FROM "core_ledgerhead" WHERE "id" = %s '
+    'UNION ALL SELECT n."level", n."index", n."digest" FROM wanted '
+    'JOIN "core_ledgernode" AS n ON n."level" = wanted."level" AND n."index" = wanted."index"'
 )
 
 
 def _read_tree(size: int, keys: set[NodeKey]) -> dict[NodeKey, bytes]:
     """Read the nodes ``keys`` of the tree of ``size`` leaves, and the current size, at once.
 
-    Proofs are the hot public read path, so this is one hand-written round trip (portable
-    row-value SQL) instead of two ORM queries.
+    Proofs are the hot public read path, so this is one hand-written round trip instead of two
+    ORM queries: the wanted (level, index) pairs are joined to the node table's primary key,
+    which both PostgreSQL and SQLite turn into one index lookup per pair.
 
     Raises:
         UnknownTreeSize: the tree is smaller than ``size``.
         LedgerCorrupt: a node that must exist is missing.
     """
-    sql = _READ_HEAD_SQL
-    params: list[int] = [LedgerHead.SINGLETON]
     ordered = sorted(keys)
     if ordered:
         pairs = ", ".join(["(%s, %s)"] * len(ordered))
-        sql += _READ_NODES_SQL % pairs  # only placeholders go into the SQL text
-        params += [value for key in ordered for value in key]
+        sql = _READ_TREE_SQL.replace("<pairs>", pairs)  # only placeholders go into the SQL
+        params = [value for key in ordered for value in key] + [LedgerHead.SINGLETON]
+    else:
+        sql, params = _READ_HEAD_SQL, [LedgerHead.SINGLETON]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -32,9 +32,7 @@ api = NinjaAPI(
 )
 
 
-def problem(
-    status: int, title: str, detail: str = "", **extra: Any
-) -> HttpResponse:
+def problem(status: int, title: str, detail: str = "", **extra: Any) -> HttpResponse:
     """Return an RFC 9457 problem document."""
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:

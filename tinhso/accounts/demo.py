@@ -229,7 +229,8 @@ def create_demo_accounts(stdout: TextIO | None = None) -> list[tuple[str, str, s
         if account.in_province and province is None:
             _say(
                 stdout,
-                f"demo account {account.username} skipped: no current unit {settings.TINHSO_PROVINCE_CODE}",
+                f"demo account {account.username} skipped: "
+                f"no current unit {settings.TINHSO_PROVINCE_CODE}",
             )
             continue
         if _ensure_account(account, agency, province) is None:

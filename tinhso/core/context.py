@@ -18,7 +18,11 @@ class RequestMeta:
     client: str = ""
 
 
-_current: ContextVar[RequestMeta] = ContextVar("tinhso_request_meta", default=RequestMeta())
+# RequestMeta is a frozen dataclass, so sharing one default instance is safe.
+_current: ContextVar[RequestMeta] = ContextVar(
+    "tinhso_request_meta",
+    default=RequestMeta(),  # noqa: B039
+)
 
 
 def current() -> RequestMeta:

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         worker = None
         if options["with_worker"]:
-            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            worker = subprocess.Popen(
                 [sys.executable, "-m", "tinhso.cli", "worker"], env=os.environ.copy()
             )
         command = [

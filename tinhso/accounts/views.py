@@ -135,13 +135,7 @@ def staff(request: HttpRequest) -> HttpResponse:
         people = people.filter(username__icontains=form.cleaned_data["username"])
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [queries.person_dict(person) for person in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "accounts/staff.html",
-        {"page": page, "rows": rows, "form": form, "query": query.urlencode()},
-    )
+    return render(request, "accounts/staff.html", {"page": page, "rows": rows, "form": form})
 
 
 @login_required
@@ -192,15 +186,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["date_to"]:
             entries = entries.filter(created_at__date__lte=data["date_to"])
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "accounts/audit_log.html",
-        {
-            "page": page,
-            "form": form,
-            "query": query.urlencode(),
-            "checkpoint_url": LEDGER_CHECKPOINT_URL,
-        },
+        {"page": page, "form": form, "checkpoint_url": LEDGER_CHECKPOINT_URL},
     )

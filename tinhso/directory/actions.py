@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,9 @@ UnitKey = tuple[str, datetime.date]
 """A unit's natural key: its code and the first day it carried that code."""
 
 Progress = Callable[[int], None]
+
+M = TypeVar("M", bound=models.Model)
+K = TypeVar("K", bound=Hashable)
 
 _UNIT_FIELDS = (
     "name",
@@ -256,9 +259,7 @@ def _upsert_unit_batch(batch: Sequence[UnitRow], *, actor: Any, source: str) -> 
             % {"code": code, "day": day.strftime("%d/%m/%Y")}
         )
     existing = _units_by_key(row.key for row in batch)
-    now = timezone.now()
-    to_create: list[AdministrativeUnit] = []
-    to_update: list[AdministrativeUnit] = []
+    wanted: dict[UnitKey, dict[str, Any]] = {}
     for row in batch:
         parent = parents[row.parent] if row.parent is not None else None
         if parent is not None:
@@ -281,30 +282,17 @@ def _upsert_unit_batch(batch: Sequence[UnitRow], *, actor: Any, source: str) -> 
             "source": row.source[:255],
             "note": row.note,
         }
-        unit = existing.get(row.key)
-        if unit is None:
-            to_create.append(AdministrativeUnit(code=row.code, valid_from=row.valid_from, **values))
-        elif any(getattr(unit, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(unit, name, value)
-            unit.updated_at = now
-            to_update.append(unit)
-    AdministrativeUnit.objects.bulk_create(to_create)
-    AdministrativeUnit.objects.bulk_update(to_update, [*_UNIT_FIELDS, "updated_at"])
-    stats = LoadStats(
-        created=len(to_create),
-        updated=len(to_update),
-        unchanged=len(batch) - len(to_create) - len(to_update),
-        batches=1,
+        wanted[row.key] = values
+    return _write_batch(
+        AdministrativeUnit,
+        wanted,
+        existing,
+        build=lambda key, values: AdministrativeUnit(code=key[0], valid_from=key[1], **values),
+        fields=_UNIT_FIELDS,
+        action="directory.unit.load",
+        actor=actor,
+        source=source,
     )
-    if to_create or to_update:
-        record_write(
-            actor=actor,
-            action="directory.unit.load",
-            changes={"source": source, "created": stats.created, "updated": stats.updated},
-            batch_count=stats.created + stats.updated,
-        )
-    return stats
 
 
 def upsert_successions(
@@ -362,12 +350,8 @@ def _upsert_link_batch(
             successor_id__in={succ for _pred, succ in pairs},
         )
     }
-    now = timezone.now()
-    to_create: list[UnitSuccession] = []
-    to_update: list[UnitSuccession] = []
-    for (pred_id, succ_id), row in pairs.items():
-        touched.add(pred_id)
-        values = {
+    wanted = {
+        pair: {
             "effective_date": row.effective_date,
             "kind": row.kind,
             "weight": row.weight,
@@ -375,26 +359,59 @@ def _upsert_link_batch(
             "inferred": row.inferred,
             "note": row.note,
         }
-        link = existing.get((pred_id, succ_id))
-        if link is None:
-            to_create.append(UnitSuccession(predecessor_id=pred_id, successor_id=succ_id, **values))
-        elif any(getattr(link, name) != value for name, value in values.items()):
+        for pair, row in pairs.items()
+    }
+    touched.update(pred_id for pred_id, _succ_id in pairs)
+    return _write_batch(
+        UnitSuccession,
+        wanted,
+        existing,
+        build=lambda pair, values: UnitSuccession(
+            predecessor_id=pair[0], successor_id=pair[1], **values
+        ),
+        fields=_LINK_FIELDS,
+        action="directory.succession.load",
+        actor=actor,
+        source=source,
+    )
+
+
+def _write_batch(
+    model: type[M],
+    wanted: Mapping[K, dict[str, Any]],
+    existing: Mapping[K, M],
+    *,
+    build: Callable[[K, dict[str, Any]], M],
+    fields: Sequence[str],
+    action: str,
+    actor: Any,
+    source: str,
+) -> LoadStats:
+    """Create the rows of ``wanted`` that are missing, update those that differ, audit the batch."""
+    now = timezone.now()
+    to_create: list[M] = []
+    to_update: list[M] = []
+    for key, values in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            to_create.append(build(key, values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
-                setattr(link, name, value)
-            link.updated_at = now
-            to_update.append(link)
-    UnitSuccession.objects.bulk_create(to_create)
-    UnitSuccession.objects.bulk_update(to_update, [*_LINK_FIELDS, "updated_at"])
+                setattr(row, name, value)
+            row.updated_at = now  # type: ignore[attr-defined]
+            to_update.append(row)
+    model._default_manager.bulk_create(to_create)
+    model._default_manager.bulk_update(to_update, [*fields, "updated_at"])
     stats = LoadStats(
         created=len(to_create),
         updated=len(to_update),
-        unchanged=len(pairs) - len(to_create) - len(to_update),
+        unchanged=len(wanted) - len(to_create) - len(to_update),
         batches=1,
     )
     if to_create or to_update:
         record_write(
             actor=actor,
-            action="directory.succession.load",
+            action=action,
             changes={"source": source, "created": stats.created, "updated": stats.updated},
             batch_count=stats.created + stats.updated,
         )

@@ -182,16 +182,20 @@ def leaf_data(
     index: int,
     salt: str,
     changes_json: str | None = None,
+    created_text: str | None = None,
 ) -> bytes:
     """Return the canonical bytes of one entry, the input of its leaf hash.
 
     Equal to ``json.dumps(document, sort_keys=True, separators=(",", ":"),
     ensure_ascii=False).encode()`` of the document in the module docstring, written out key by
     key because this runs once per appended and per verified entry. ``changes_json`` is
-    :func:`canonical_json` of ``content["changes"]`` when the caller already has it.
+    :func:`canonical_json` of ``content["changes"]`` and ``created_text`` :func:`normal_time` of
+    ``content["created_at"]`` when the caller already has them.
     """
     if changes_json is None:
         changes_json = canonical_json(content["changes"])
+    if created_text is None:
+        created_text = normal_time(content["created_at"])
     ip = normal_ip(content["ip_address"])
     return "".join(
         (
@@ -208,7 +212,7 @@ def leaf_data(
             ',"client":',
             _quote(content["client"]),
             ',"created_at":"',
-            normal_time(content["created_at"]),
+            created_text,
             '","id":',
             str(int(entry_id)),
             ',"index":',
@@ -235,8 +239,15 @@ def entry_leaf_hash(
     index: int,
     salt: str,
     changes_json: str | None = None,
+    created_text: str | None = None,
 ) -> bytes:
-    """Return the RFC 6962 leaf hash of one entry."""
-    return leaf_hash(
-        leaf_data(content, entry_id=entry_id, index=index, salt=salt, changes_json=changes_json)
+    """Return the RFC 6962 leaf hash of one entry (see :func:`leaf_data`)."""
+    data = leaf_data(
+        content,
+        entry_id=entry_id,
+        index=index,
+        salt=salt,
+        changes_json=changes_json,
+        created_text=created_text,
     )
+    return leaf_hash(data)

@@ -205,13 +205,6 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _needs_escape = re.compile(r"[\\\t\n\r]").search
 
 
-def _copy_text(value: str | None) -> str:
-    """Return a text field in PostgreSQL's ``COPY`` text format."""
-    if value is None:
-        return "\\N"
-    return value.translate(_COPY_ESCAPES) if _needs_escape(value) else value
-
-
 def _copy_int(value: int | None) -> str:
     """Return an integer field in PostgreSQL's ``COPY`` text format."""
     return "\\N" if value is None else str(value)
@@ -231,25 +224,44 @@ def _copy_rows(tree: CompactRange, drafts: Sequence[EntryDraft]) -> None:
         for entry_id, draft, salt in zip(ids, drafts, new_salts(len(drafts)), strict=True):
             content = content_of(draft)
             changes = dump_plain(content["changes"])
+            created = normal_time(content["created_at"])
             index = tree.size
             leaf = entry_leaf_hash(
-                content, entry_id=entry_id, index=index, salt=salt, changes_json=changes
+                content,
+                entry_id=entry_id,
+                index=index,
+                salt=salt,
+                changes_json=changes,
+                created_text=created,
             )
             nodes += tree.append(leaf)
+            texts = [
+                content["actor_label"],
+                content["action"],
+                content["object_type"],
+                content["object_id"],
+                content["object_repr"],
+                changes,
+                content["ip_address"] or "",
+                content["client"],
+            ]
+            if _needs_escape("".join(texts)):
+                texts = [t.translate(_COPY_ESCAPES) for t in texts]
+            actor_label, action, object_type, object_id, object_repr, changes, ip, client = texts
             lines.append(
                 "\t".join(
                     (
                         str(entry_id),
-                        normal_time(content["created_at"]),
+                        created,
                         _copy_int(content["actor_id"]),
-                        _copy_text(content["actor_label"]),
-                        _copy_text(content["action"]),
-                        _copy_text(content["object_type"]),
-                        _copy_text(content["object_id"]),
-                        _copy_text(content["object_repr"]),
-                        _copy_text(changes),
-                        _copy_text(content["ip_address"]),
-                        _copy_text(content["client"]),
+                        actor_label,
+                        action,
+                        object_type,
+                        object_id,
+                        object_repr,
+                        changes,
+                        ip or "\\N",
+                        client,
                         _copy_int(content["batch_count"]),
                         str(index),
                         salt,

@@ -39,6 +39,13 @@ from tinhso.core.models import AuditEntry, LedgerHead, LedgerNode
 MAX_LEAVES_PAGE = 1000
 """The most leaf hashes one call of :func:`leaf_hashes` returns."""
 
+_ENTRY_COLUMNS = ("id", *CONTENT_FIELDS, "leaf_index", "salt")
+_NODE_COLUMNS = ("level", "index", "digest")
+_COPY_CHUNK = 500
+"""Entry lines sent to PostgreSQL per write while a batch is being hashed."""
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_needs_escape = re.compile(r"[\\\t\n\r]").search
+
 
 class LedgerError(Exception):
     """A request the ledger cannot answer."""
@@ -148,7 +155,7 @@ def _reserve_ids(count: int) -> range:
             (last,) = cursor.fetchone()
             return range(last - count + 1, last + 1)
         cursor.execute(
-            "SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM core_auditentry"
+            'SELECT MAX(n) FROM (SELECT MAX("id") AS n FROM "core_auditentry"'
             " UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
             [table],
         )
@@ -194,15 +201,6 @@ def _copy_target(model: type[models.Model], names: Sequence[str]) -> tuple[str, 
         assert isinstance(field, models.Field) and field.column
         columns.append(quote(field.column))
     return quote(model._meta.db_table), ", ".join(columns)
-
-
-_ENTRY_COLUMNS = ("id", *CONTENT_FIELDS, "leaf_index", "salt")
-_COPY_CHUNK = 500
-_NODE_COLUMNS = ("level", "index", "digest")
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_needs_escape = re.compile(r"[\\\t\n\r]").search
 
 
 def _copy_int(value: int | None) -> str:

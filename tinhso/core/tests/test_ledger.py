@@ -159,7 +159,8 @@ def test_every_proof_from_the_database_matches_the_naive_recomputation():
             assert proof == naive.proof(first, data[:size])
 
 
-def test_hand_written_proof_query_names_the_model_tables_and_columns():
+def test_hand_written_sql_names_the_model_tables_and_columns():
+    assert AuditEntry._meta.db_table == "core_auditentry"
     assert LedgerNode._meta.db_table == "core_ledgernode"
     assert LedgerHead._meta.db_table == "core_ledgerhead"
     assert [f.column for f in LedgerNode._meta.local_concrete_fields] == [

@@ -120,7 +120,15 @@ def test_an_entry_slipped_in_outside_the_sequencer_is_reported(entries):
     row.save()
     report = verify_fails()
     assert "first bad index): 12" in report
-    assert "entry beyond the signed tree" in report
+    assert "entry outside the signed tree" in report
+
+
+def test_an_entry_moved_far_beyond_the_tree_is_reported_without_scanning_the_gap(entries):
+    AuditEntry.objects.filter(leaf_index=3).update(leaf_index=10**15)
+    report = verify_fails()
+    assert "first bad index): 3" in report
+    assert "entry missing" in report
+    assert "entry outside the signed tree" in report
 
 
 def test_rewriting_a_stored_leaf_hash_is_reported(entries):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from tinhso.core import context
 
@@ -31,3 +34,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             context.reset(token)
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Serve Vietnamese unless the visitor chose another language with the language switch.
+
+    Django's ``LocaleMiddleware`` follows the browser's ``Accept-Language``, which would show
+    English to most officers' browsers; a provincial service speaks Vietnamese first, so only
+    the language cookie set by ``/i18n/setlang/`` (or an ``/en/`` URL prefix, unused here) counts.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

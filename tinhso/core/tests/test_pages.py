@@ -51,3 +51,8 @@ def test_home_shows_registered_tiles(client: Client) -> None:
         registry._tiles.pop("zz-test")
     assert 'data-tile="zz-test"' in html
     assert "1.234" in html  # Vietnamese thousands separator
+
+
+def test_browser_language_alone_does_not_switch_away_from_vietnamese(client: Client) -> None:
+    html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in html

@@ -29,16 +29,21 @@ def test_explorer_shows_the_tree_of_the_chosen_day(client: Client) -> None:
     assert response.status_code == 200
     assert '<html lang="vi">' in html
     assert 'id="unit-tree"' in html
-    assert 'id="as-of"' in html and 'value="2025-06-30"' in html
+    assert 'id="as-of"' in html and 'value="30/06/2025"' in html
     assert 'id="unit-q"' in html and 'hx-trigger="keyup changed delay:300ms, search"' in html
     assert re.findall(r'<li id="unit-(\d+)"', html) == ["24", "27"]
     assert "Đơn vị hành chính ngày 30/06/2025" in html
 
 
+def test_explorer_accepts_the_vietnamese_date_order(client: Client) -> None:
+    html = _html(client.get(reverse("directory:explorer"), {"as_of": "30/06/2025"}))
+    assert re.findall(r'<li id="unit-(\d+)"', html) == ["24", "27"]
+
+
 def test_explorer_defaults_to_today(client: Client) -> None:
     html = _html(client.get(reverse("directory:explorer")))
 
-    assert f'value="{queries.today():%Y-%m-%d}"' in html
+    assert f'value="{queries.today():%d/%m/%Y}"' in html
     assert re.findall(r'<li id="unit-(\d+)"', html) == ["24"]
 
 

@@ -7,7 +7,8 @@ Used by ``tinhso verify-audit``. Reads the ledger in chunks (memory stays O(chun
    extra or out-of-range leaf index;
 3. every stored inner node against the one recomputed from the entries (a node above an
    already reported leaf is not reported again);
-4. the root recomputed from the entries against the signed root, and the stored frontier.
+4. the root recomputed from the entries against the signed root, and the head's compact range
+   (which the next append hashes against) against the stored nodes it copies.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db.models import Q
 
 from tinhso.core.ledger import signing
 from tinhso.core.ledger.entries import CONTENT_FIELDS, entry_leaf_hash
-from tinhso.core.ledger.merkle import EMPTY_ROOT, CompactRange
+from tinhso.core.ledger.merkle import EMPTY_ROOT, CompactRange, perfect_nodes
 from tinhso.core.models import AuditEntry, LedgerHead, LedgerNode
 
 MAX_FINDINGS = 100
@@ -95,9 +96,22 @@ def verify_ledger(
     report.computed_root = tree.root()
     if report.computed_root != report.signed_root:
         report.add(None, "băm gốc tính lại khác băm gốc đã ký (recomputed root ≠ signed root)")
-    if head is not None and bytes(head.frontier) != tree.to_bytes():
-        report.add(None, "biên phải lưu trữ bị sửa (stored frontier differs)")
+    if head is not None and bytes(head.frontier) != _stored_frontier(report.size):
+        report.add(None, "biên phải lưu trữ bị sửa (stored frontier differs from its nodes)")
     return report
+
+
+def _stored_frontier(size: int) -> bytes:
+    """Return the stored roots of the perfect subtrees covering ``[0, size)``, concatenated."""
+    keys = perfect_nodes(0, size)
+    if not keys:
+        return b""
+    wanted = Q()
+    for level, index in keys:
+        wanted |= Q(level=level, index=index)
+    rows = LedgerNode.objects.filter(wanted).values_list("level", "index", "digest")
+    found = {(level, index): bytes(digest) for level, index, digest in rows}
+    return b"".join(found.get(key, b"") for key in keys)
 
 
 def _stored_nodes(start: int, end: int) -> dict[tuple[int, int], bytes]:

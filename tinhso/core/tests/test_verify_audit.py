@@ -160,6 +160,18 @@ def test_a_head_signed_with_another_key_is_reported(entries, settings):
     assert "tree head signature is invalid" in verify_fails()
 
 
+def test_an_edited_entry_is_not_blamed_on_the_frontier(entries):
+    AuditEntry.objects.filter(leaf_index=10).update(action="test.forged")
+    report = verify_fails()
+    assert "TAMPERING DETECTED): 2 " in report
+    assert "frontier" not in report
+
+
+def test_rewriting_the_frontier_is_reported(entries):
+    LedgerHead.objects.update(frontier=bytes(64))
+    assert "stored frontier differs" in verify_fails()
+
+
 def test_chunk_size_must_be_positive():
     with pytest.raises(CommandError, match="chunk-size"):
         verify(chunk_size=0)

@@ -13,7 +13,7 @@ from tinhso.core.models import AuditEntry
 
 def write_entries(count: int) -> list[AuditEntry]:
     """Record ``count`` varied writes through ``record_write``, one entry each."""
-    group = Group.objects.create(name="Phòng Tư pháp huyện Lục Ngạn")
+    group, _ = Group.objects.get_or_create(name="Phòng Tư pháp huyện Lục Ngạn")
     entries = []
     for i in range(count):
         entries.append(

@@ -79,11 +79,12 @@ def _now_ms() -> int:
 
 def _lock_head() -> LedgerHead:
     """Return the sequencer row, locked until the current transaction ends."""
-    head = LedgerHead.objects.select_for_update().filter(pk=LedgerHead.SINGLETON).first()
-    if head is None:
+    locked = LedgerHead.objects.select_for_update()
+    try:
+        return locked.get(pk=LedgerHead.SINGLETON)
+    except LedgerHead.DoesNotExist:
         LedgerHead.objects.bulk_create([LedgerHead(pk=LedgerHead.SINGLETON)], ignore_conflicts=True)
-        head = LedgerHead.objects.select_for_update().get(pk=LedgerHead.SINGLETON)
-    return head
+        return locked.get(pk=LedgerHead.SINGLETON)
 
 
 def _sign_and_save(head: LedgerHead, tree: CompactRange) -> None:

@@ -87,6 +87,17 @@ def test_request_origin_is_recorded_and_normalised():
     assert verify_ledger().ok
 
 
+@pytest.mark.parametrize("given", ["203.113.0.7", "::ffff:1.2.3.4", "fe80::1", "not-an-ip", ""])
+def test_any_client_address_survives_the_database_round_trip(given):
+    token = context.set_meta(context.RequestMeta(ip_address=given))
+    try:
+        audit.record_write(actor=None, action="test.origin")
+        ledger.append_batch([audit.prepare_entry(actor=None, action="test.origin.batch")])
+    finally:
+        context.reset(token)
+    assert verify_ledger().ok
+
+
 def test_overlong_text_is_cut_to_the_column_before_hashing():
     entry = audit.record_write(actor="x" * 400, action="a" * 300)
     stored = AuditEntry.objects.get(pk=entry.pk)

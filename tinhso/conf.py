@@ -88,6 +88,7 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> Config:
     database_url = env.get("DATABASE_URL") or env.get("TINHSO_DATABASE_URL") or ""
     secret_key = env.get("TINHSO_SECRET_KEY", "")
     allowed_hosts = _list(env.get("TINHSO_ALLOWED_HOSTS"))
+    ledger_signing_key = env.get("TINHSO_LEDGER_SIGNING_KEY", "")
     if mode == "production":
         missing = [
             name
@@ -95,6 +96,7 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> Config:
                 ("TINHSO_SECRET_KEY", len(secret_key) >= 50),
                 ("TINHSO_ALLOWED_HOSTS", bool(allowed_hosts)),
                 ("DATABASE_URL (PostgreSQL)", database_url.startswith(("postgres", "pgsql"))),
+                ("TINHSO_LEDGER_SIGNING_KEY", bool(ledger_signing_key)),
             )
             if not ok
         ]
@@ -118,7 +120,7 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> Config:
         debug=_bool(env.get("TINHSO_DEBUG"), default=mode == "dev"),
         csrf_trusted_origins=_list(env.get("TINHSO_CSRF_TRUSTED_ORIGINS")),
         secure_cookies=_bool(env.get("TINHSO_SECURE_COOKIES"), default=mode == "production"),
-        ledger_signing_key=env.get("TINHSO_LEDGER_SIGNING_KEY", ""),
+        ledger_signing_key=ledger_signing_key,
         login_attempts=int(env.get("TINHSO_LOGIN_ATTEMPTS", "5")),
         login_lockout_minutes=int(env.get("TINHSO_LOGIN_LOCKOUT_MINUTES", "15")),
         token_ttl_hours=int(env.get("TINHSO_TOKEN_TTL_HOURS", "24")),

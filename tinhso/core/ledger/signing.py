@@ -85,8 +85,8 @@ def signing_key() -> Ed25519PrivateKey:
     """Return the ledger's private key.
 
     Raises:
-        ImproperlyConfigured: production mode without ``TINHSO_LEDGER_SIGNING_KEY``, or a
-            malformed key.
+        ImproperlyConfigured: a malformed key. (Production refuses to start without one:
+            ``tinhso.conf``.)
     """
     configured = settings.TINHSO_LEDGER_SIGNING_KEY or ""
     cache_key = (configured, str(settings.DATA_DIR))
@@ -95,10 +95,6 @@ def signing_key() -> Ed25519PrivateKey:
         if key is None:
             if configured:
                 seed = parse_seed(configured)
-            elif getattr(settings, "TINHSO_MODE", "dev") == "production":
-                raise ImproperlyConfigured(
-                    "production mode needs TINHSO_LEDGER_SIGNING_KEY to sign the audit ledger"
-                )
             else:
                 seed = _seed_from_file(Path(settings.DATA_DIR) / KEY_FILE_NAME)
             key = Ed25519PrivateKey.from_private_bytes(seed)

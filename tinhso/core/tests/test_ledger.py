@@ -264,14 +264,6 @@ def test_without_a_configured_key_dev_keeps_one_in_the_data_dir(settings, tmp_pa
     assert signing.public_key_bytes() == first
 
 
-def test_production_refuses_to_sign_without_a_configured_key(settings, tmp_path):
-    settings.TINHSO_LEDGER_SIGNING_KEY = ""
-    settings.TINHSO_MODE = "production"
-    settings.DATA_DIR = tmp_path
-    with pytest.raises(ImproperlyConfigured, match="TINHSO_LEDGER_SIGNING_KEY"):
-        signing.signing_key()
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
 def test_concurrent_postgresql_writers_get_gapless_indices_in_commit_order():

@@ -26,6 +26,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "TINHSO_SECRET_KEY": GOOD_KEY,
         "TINHSO_ALLOWED_HOSTS": "tinhso.example.gov.vn",
         "DATABASE_URL": PG_URL,
+        "TINHSO_LEDGER_SIGNING_KEY": "ab" * 32,
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value != ""}
@@ -39,6 +40,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         ({"TINHSO_ALLOWED_HOSTS": ""}, "TINHSO_ALLOWED_HOSTS"),
         ({"DATABASE_URL": ""}, "PostgreSQL"),
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "PostgreSQL"),
+        ({"TINHSO_LEDGER_SIGNING_KEY": ""}, "TINHSO_LEDGER_SIGNING_KEY"),
     ],
 )
 def test_production_refuses_to_start_without_required_setting(

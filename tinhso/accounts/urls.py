@@ -14,4 +14,6 @@ urlpatterns = [
     path("staff/", views.staff, name="staff"),
     path("staff/people/<int:pk>/", views.person, name="person"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("audit/verify/status/", views.audit_verify_status, name="audit_verify_status"),
 ]

@@ -5,6 +5,8 @@ Thin: permissions from ``permissions``, reads from ``queries``, writes from ``ac
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, cast
 
@@ -13,7 +15,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +34,9 @@ from tinhso.accounts.forms import (
 from tinhso.accounts.models import ApiToken, User
 from tinhso.accounts.permissions import Perm, Scope, can, require
 from tinhso.accounts.personal_data import plain_values
+from tinhso.core import actions as core_actions
+from tinhso.core import queries as core_queries
+from tinhso.core.htmx import is_htmx
 from tinhso.core.models import AuditEntry
 
 PAGE_SIZE = 25
@@ -169,9 +175,34 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+AUDIT_CSV_COLUMNS = (
+    "leaf_index",
+    "created_at",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "ip_address",
+    "client",
+    "batch_count",
+)
+VERIFICATION_SESSION_KEY = "ledger_verification"
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    """The audit ledger, newest first, filtered; for province-wide auditors and operators."""
+def audit_log(request: HttpRequest) -> HttpResponseBase:
+    """The audit ledger, newest first, filtered; for province-wide auditors and operators.
+
+    ``?format=csv`` downloads every entry matching the filters (streamed, not paged).
+    """
     require(request.user, Perm.AUDIT_VIEW, Scope.province())
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.order_by("-created_at", "-id")
@@ -185,9 +216,56 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(created_at__date__gte=data["date_from"])
         if data["date_to"]:
             entries = entries.filter(created_at__date__lte=data["date_to"])
+    if request.GET.get("format") == "csv":
+        return _audit_csv(entries)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    result_id = request.session.get(VERIFICATION_SESSION_KEY, "")
     return render(
         request,
         "accounts/audit_log.html",
-        {"page": page, "form": form, "checkpoint_url": LEDGER_CHECKPOINT_URL},
+        {
+            "page": page,
+            "form": form,
+            "checkpoint_url": LEDGER_CHECKPOINT_URL,
+            "verification": core_queries.ledger_verification(result_id) if result_id else None,
+        },
+    )
+
+
+def _audit_csv(entries: Any) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(AUDIT_CSV_COLUMNS)  # BOM: Excel reads it as UTF-8
+        for row in entries.values_list(*AUDIT_CSV_COLUMNS).iterator(chunk_size=2000):
+            yield writer.writerow(row)
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nhat-ky-kiem-toan-{stamp}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Queue a full recomputation of the audit ledger and show its progress on the log page."""
+    require(request.user, Perm.AUDIT_VIEW, Scope.province())
+    request.session[VERIFICATION_SESSION_KEY] = core_actions.request_ledger_verification(
+        actor=request.user
+    )
+    if is_htmx(request):
+        return audit_verify_status(request)
+    return redirect("accounts:audit_log")
+
+
+@login_required
+def audit_verify_status(request: HttpRequest) -> HttpResponse:
+    """The state of my latest ledger check (an htmx partial that polls until it finishes)."""
+    require(request.user, Perm.AUDIT_VIEW, Scope.province())
+    result_id = request.session.get(VERIFICATION_SESSION_KEY, "")
+    return render(
+        request,
+        "accounts/partials/_verification.html",
+        {"verification": core_queries.ledger_verification(result_id) if result_id else None},
     )

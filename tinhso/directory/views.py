@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tinhso.core.htmx import is_htmx
 from tinhso.directory import queries
 from tinhso.directory.choices import AgencyKind
 from tinhso.directory.forms import AgencyFilterForm, AsOfForm, UnitSearchForm
@@ -30,10 +31,6 @@ def _day(form: AsOfForm | UnitSearchForm) -> datetime.date:
     return queries.today()
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def explorer(request: HttpRequest) -> HttpResponse:
     """The unit tree on a date (provinces; children load on demand), or a name search."""
     form = UnitSearchForm(request.GET)
@@ -47,7 +44,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
     else:
         context["nodes"] = queries.children(None, day)
     template = "directory/explorer.html"
-    if _is_htmx(request):
+    if is_htmx(request):
         template = "directory/partials/_unit_results.html"
     return render(request, template, context)
 
@@ -123,7 +120,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     template = "directory/agency_list.html"
-    if _is_htmx(request):
+    if is_htmx(request):
         template = "directory/partials/_agency_results.html"
     return render(request, template, context)
 

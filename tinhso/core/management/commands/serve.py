@@ -27,7 +27,8 @@ class Command(BaseCommand):
         worker = None
         if options["with_worker"]:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "tinhso.cli", "worker"], env=os.environ.copy()
+                [sys.executable, "-m", "tinhso.cli", "worker", "--queue-name", "*"],
+                env=os.environ.copy(),
             )
         command = [
             sys.executable,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -56,3 +57,11 @@ def test_home_shows_registered_tiles(client: Client) -> None:
 def test_browser_language_alone_does_not_switch_away_from_vietnamese(client: Client) -> None:
     html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="vi">' in html
+
+
+def test_home_page_costs_one_query_per_tile(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    tiles = len(registry.tiles())
+    with django_assert_max_num_queries(tiles + 2):  # + session and language lookups at most
+        assert client.get("/").status_code == 200

@@ -43,6 +43,11 @@ def problem(status: int, title: str, detail: str = "", **extra: Any) -> HttpResp
     )
 
 
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Answer any unknown /api/ path (or a malformed id in a known one) with a problem document."""
+    return problem(404, _("Không tìm thấy"), _("Không có tài nguyên API ở địa chỉ này."))
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return problem(

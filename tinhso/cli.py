@@ -15,7 +15,7 @@ COMMANDS = {
     "migrate": "Create or update the database tables",
     "load-units": "Load administrative units (country-wide or the Bắc Giang/Bắc Ninh transition)",
     "verify-audit": "Recompute the audit ledger's Merkle tree and report tampering",
-    "worker": "Run background tasks (django-tasks database worker)",
+    "worker": "Run background tasks of every queue (django-tasks database worker)",
 }
 
 
@@ -37,7 +37,13 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("TINHSO_MODE", "demo")
     from tinhso.conf import ConfigError
 
-    command = {"worker": "db_worker"}.get(args[0], args[0].replace("-", "_"))
+    command = args[0].replace("-", "_")
+    if command == "worker":
+        # Every queue unless told otherwise: a worker that skipped the "ledger" queue would
+        # leave the auditors' checks waiting forever.
+        command = "db_worker"
+        if not any(arg.startswith("--queue-name") for arg in args[1:]):
+            args[1:1] = ["--queue-name", "*"]
     try:
         from django.core.management import execute_from_command_line
 

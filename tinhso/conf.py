@@ -8,6 +8,7 @@ and it must be importable before Django is set up. Every variable is documented 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,19 @@ def _list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, not {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything tinhso reads from its environment, already typed."""
@@ -39,6 +53,7 @@ class Config:
     database_url: str
     debug: bool
     csrf_trusted_origins: list[str] = field(default_factory=list)
+    trusted_proxies: list[str] = field(default_factory=list)
     secure_cookies: bool = True
     ledger_signing_key: str = ""
     login_attempts: int = 5
@@ -73,11 +88,12 @@ def _local_secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def load(environ: dict[str, str] | os._Environ[str] | None = None) -> Config:
+def load(environ: Mapping[str, str] | None = None) -> Config:
     """Build the configuration from the environment.
 
     Raises:
-        ConfigError: production mode without a secret key, allowed hosts or PostgreSQL.
+        ConfigError: production mode without a secret key, allowed hosts, PostgreSQL or the
+            ledger signing key, or with debug pages on; a malformed number.
     """
     env = os.environ if environ is None else environ
     mode = env.get("TINHSO_MODE", "dev").strip().lower()
@@ -85,7 +101,8 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> Config:
         raise ConfigError(f"TINHSO_MODE must be one of {', '.join(MODES)}, not {mode!r}")
     base = Path(__file__).resolve().parent.parent
     data_dir = Path(env.get("TINHSO_DATA_DIR") or base / "var").resolve()
-    database_url = env.get("DATABASE_URL") or env.get("TINHSO_DATABASE_URL") or ""
+    database_url = env.get("DATABASE_URL", "")
+    debug = _bool(env.get("TINHSO_DEBUG"), default=mode == "dev")
     secret_key = env.get("TINHSO_SECRET_KEY", "")
     allowed_hosts = _list(env.get("TINHSO_ALLOWED_HOSTS"))
     ledger_signing_key = env.get("TINHSO_LEDGER_SIGNING_KEY", "")
@@ -97,6 +114,7 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> Config:
                 ("TINHSO_ALLOWED_HOSTS", bool(allowed_hosts)),
                 ("DATABASE_URL (PostgreSQL)", database_url.startswith(("postgres", "pgsql"))),
                 ("TINHSO_LEDGER_SIGNING_KEY", bool(ledger_signing_key)),
+                ("TINHSO_DEBUG off", not debug),
             )
             if not ok
         ]
@@ -117,13 +135,14 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> Config:
         secret_key=secret_key,
         allowed_hosts=allowed_hosts,
         database_url=database_url,
-        debug=_bool(env.get("TINHSO_DEBUG"), default=mode == "dev"),
+        debug=debug,
         csrf_trusted_origins=_list(env.get("TINHSO_CSRF_TRUSTED_ORIGINS")),
+        trusted_proxies=_list(env.get("TINHSO_TRUSTED_PROXIES")),
         secure_cookies=_bool(env.get("TINHSO_SECURE_COOKIES"), default=mode == "production"),
         ledger_signing_key=ledger_signing_key,
-        login_attempts=int(env.get("TINHSO_LOGIN_ATTEMPTS", "5")),
-        login_lockout_minutes=int(env.get("TINHSO_LOGIN_LOCKOUT_MINUTES", "15")),
-        token_ttl_hours=int(env.get("TINHSO_TOKEN_TTL_HOURS", "24")),
+        login_attempts=_int(env, "TINHSO_LOGIN_ATTEMPTS", 5),
+        login_lockout_minutes=_int(env, "TINHSO_LOGIN_LOCKOUT_MINUTES", 15),
+        token_ttl_hours=_int(env, "TINHSO_TOKEN_TTL_HOURS", 24),
         log_level=env.get("TINHSO_LOG_LEVEL", "INFO").upper(),
         province_code=env.get("TINHSO_PROVINCE_CODE", "24").strip().zfill(2),
         email_backend=env.get(

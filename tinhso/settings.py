@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from tinhso import conf
 
@@ -44,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tinhso.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinhso.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -111,12 +111,16 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 AXES_FAILURE_LIMIT = CONFIG.login_attempts
 AXES_COOLOFF_TIME = CONFIG.login_lockout_minutes / 60
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Lock the pair (username, address): five bad passwords for one account from one address. Locking
+# by address alone would let one mistyping office, behind one NAT, lock out everyone there.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tinhso.core.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# Each language in its own name, as language menus should show them (not translated).
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "tinhso" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
@@ -192,5 +196,7 @@ LOGGING = {
 TINHSO_LEDGER_SIGNING_KEY = CONFIG.ledger_signing_key
 TINHSO_TOKEN_TTL_HOURS = CONFIG.token_ttl_hours
 TINHSO_DEMO = CONFIG.is_demo
+# Addresses of reverse proxies whose X-Forwarded-For we believe (e.g. 127.0.0.1 behind nginx).
+TINHSO_TRUSTED_PROXIES = CONFIG.trusted_proxies
 # The province this installation serves (current GSO code; 24 = Bắc Ninh since 01/07/2025).
 TINHSO_PROVINCE_CODE = CONFIG.province_code

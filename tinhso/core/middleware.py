@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,8 +14,21 @@ from tinhso.core import context
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """Return the client IP as Django sees it (the reverse proxy sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """Return the address of the client, looking through our own reverse proxies.
+
+    ``X-Forwarded-For`` is believed only when the connection comes from an address listed in
+    ``TINHSO_TRUSTED_PROXIES``; then the right-most address that is not a trusted proxy is the
+    client (earlier entries can be forged by the client itself).
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = settings.TINHSO_TRUSTED_PROXIES
+    if remote is None or remote not in trusted:
+        return remote
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in forwarded if hop]):
+        if hop not in trusted:
+            return hop
+    return remote
 
 
 class RequestContextMiddleware:
@@ -49,3 +63,37 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulMiddleware:
+    """Answer 400 to requests carrying a NUL character in the path, query or JSON body.
+
+    No text we store may contain NUL (PostgreSQL refuses it, raising a 500 deep in a query), and
+    no legitimate client sends one; rejecting it at the door keeps every view simple.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _carries_nul(request):
+            body = {
+                "type": "about:blank",
+                "title": "Yêu cầu chứa ký tự NUL (request contains a NUL character)",
+                "status": 400,
+            }
+            return HttpResponse(
+                json.dumps(body, ensure_ascii=False),
+                status=400,
+                content_type="application/problem+json",
+            )
+        return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.content_type == "application/json":
+        body = request.body
+        return b"\x00" in body or b"\\u0000" in body
+    return False

@@ -48,6 +48,9 @@ def test_operation_ids_are_unique() -> None:
         ("/api/v1/directory/units/99999?as_of=2025-07-01", 404),
         ("/api/v1/ledger/proof/inclusion?index=5&size=1", 400),
         ("/api/v1/auth/me", 401),
+        ("/api/v1/no-such-thing", 404),
+        ("/api/v1/people/abc", 404),
+        ("/api/v2/directory/units", 404),
     ],
 )
 def test_api_errors_are_problem_json(client: Client, path: str, status: int) -> None:

@@ -41,6 +41,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         ({"DATABASE_URL": ""}, "PostgreSQL"),
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "PostgreSQL"),
         ({"TINHSO_LEDGER_SIGNING_KEY": ""}, "TINHSO_LEDGER_SIGNING_KEY"),
+        ({"TINHSO_DEBUG": "1"}, "TINHSO_DEBUG"),
     ],
 )
 def test_production_refuses_to_start_without_required_setting(
@@ -63,6 +64,12 @@ def test_embedded_default_uses_sqlite_in_data_dir_and_keeps_a_local_secret(tmp_p
     assert config.database_url == f"sqlite:///{tmp_path / 'tinhso.sqlite3'}"
     assert config.secret_key == conf.load({"TINHSO_DATA_DIR": str(tmp_path)}).secret_key
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("value", ["five", "0", "-3"])
+def test_malformed_numbers_are_refused_with_the_setting_name(tmp_path: Path, value: str) -> None:
+    with pytest.raises(conf.ConfigError, match="TINHSO_LOGIN_ATTEMPTS"):
+        conf.load({"TINHSO_DATA_DIR": str(tmp_path), "TINHSO_LOGIN_ATTEMPTS": value})
 
 
 def test_unknown_mode_is_refused(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from argparse import ArgumentParser
@@ -24,13 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = None
-        if options["with_worker"]:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "tinhso.cli", "worker", "--queue-name", "*"],
-                env=os.environ.copy(),
-            )
-        command = [
+        gunicorn = [
             sys.executable,
             "-m",
             "gunicorn",
@@ -42,11 +37,27 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
         ]
+        if not options["with_worker"]:
+            # Become gunicorn: signals from systemd or the shell reach it directly.
+            os.execv(sys.executable, gunicorn)  # noqa: S606
+        children = [
+            subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"]),
+            subprocess.Popen(gunicorn),  # noqa: S603
+        ]
+
+        def stop(signum: int, frame: object) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
-            subprocess.run(command, check=False, env=os.environ.copy())  # noqa: S603
-        except KeyboardInterrupt:
-            pass
+            children[1].wait()  # the web server; the worker follows it
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            stop(signal.SIGTERM, None)
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()

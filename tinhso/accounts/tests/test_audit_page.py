@@ -17,9 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 def run_worker() -> None:
+    """Run the real task worker once over every queue (the ledger check runs on ``ledger``).
+
+    The worker closes the database connection when done, so tests that call it need
+    ``transaction=True``: a connection wrapped in the test's transaction would be lost.
+    """
     call_command("db_worker", batch=True, queue_name="*", startup_delay=False, verbosity=0)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_auditor_queues_a_ledger_check_and_sees_it_pass(client: Client, world: World) -> None:
     record_write(actor=world["operator"], action="directory.unit.create", target=world.tuan_dao)
     client.force_login(world["auditor"])
@@ -37,6 +43,7 @@ def test_auditor_queues_a_ledger_check_and_sees_it_pass(client: Client, world: W
     assert "hx-trigger" not in done  # no more polling once finished
 
 
+@pytest.mark.django_db(transaction=True)
 def test_ledger_check_reports_a_tampered_entry(client: Client, world: World) -> None:
     entry = record_write(actor=world["operator"], action="accounts.role.grant")
     record_write(actor=world["operator"], action="accounts.role.revoke")

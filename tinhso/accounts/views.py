@@ -232,13 +232,27 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """Return ``value`` as CSV cell text that a spreadsheet shows as text, never as a formula.
+
+    Cells starting with ``= + - @``, a tab or a carriage return get a leading ``'`` (e.g. a
+    User-Agent of ``=HYPERLINK(...)`` chosen by whoever sent the request).
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def _audit_csv(entries: Any) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(AUDIT_CSV_COLUMNS)  # BOM: Excel reads it as UTF-8
         for row in entries.values_list(*AUDIT_CSV_COLUMNS).iterator(chunk_size=2000):
-            yield writer.writerow(row)
+            yield writer.writerow([csv_cell(value) for value in row])
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from tinhso.accounts.tests.factories import World
+from tinhso.core import context
 from tinhso.core.audit import record_write
 from tinhso.core.models import AuditEntry
 
@@ -65,6 +67,11 @@ def test_only_auditors_and_operators_may_request_a_ledger_check(
     assert not AuditEntry.objects.filter(action="core.ledger.verify_requested").exists()
 
 
+def csv_rows(response: Any) -> list[dict[str, str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 def test_audit_log_downloads_the_filtered_entries_as_csv(client: Client, world: World) -> None:
     record_write(actor=world["operator"], action="accounts.role.grant", target=world["citizen_a"])
     record_write(actor=world["operator"], action="directory.unit.create", target=world.tuan_dao)
@@ -74,7 +81,26 @@ def test_audit_log_downloads_the_filtered_entries_as_csv(client: Client, world: 
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = csv_rows(response)
     assert [row["action"] for row in rows] == ["directory.unit.create"]
     assert rows[0]["object_repr"] == str(world.tuan_dao)
+
+
+@pytest.mark.parametrize(
+    "client_label",
+    ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"],
+)
+def test_audit_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
+    client: Client, world: World, client_label: str
+) -> None:
+    token = context.set_meta(context.RequestMeta(ip_address="10.0.0.1", client=client_label))
+    try:
+        record_write(actor=world["operator"], action="directory.unit.create", target=world.tuan_dao)
+    finally:
+        context.reset(token)
+    client.force_login(world["auditor"])
+
+    rows = csv_rows(client.get("/accounts/audit/", {"format": "csv"}))
+
+    assert [row["client"] for row in rows] == ["'" + client_label]
+    assert rows[0]["action"] == "directory.unit.create"  # ordinary cells are left alone

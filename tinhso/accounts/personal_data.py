@@ -32,16 +32,19 @@ def personal_fields(model: type[models.Model] | models.Model) -> dict[str, Perso
     return dict(registry)
 
 
-def _keep_ends(text: str, head: int, tail: int) -> str:
-    if len(text) <= head + tail:
-        visible = min(2, len(text) // 2)
-        return MASK * (len(text) - visible) + text[len(text) - visible :]
-    return text[:head] + MASK * (len(text) - head - tail) + text[-tail:]
+def _keep_tail(text: str, tail: int) -> str:
+    """Mask all but the last ``tail`` characters (at most half of a short value stays)."""
+    visible = min(tail, len(text) // 2)
+    return MASK * (len(text) - visible) + text[len(text) - visible :]
 
 
 def mask_identifier(value: str) -> str:
-    """``001090012345`` → ``0010******45``."""
-    return _keep_ends(value, 4, 2)
+    """``001090012345`` → ``*********345``.
+
+    Only the last 3 digits stay: a CCCD number's first six digits encode the province of birth,
+    sex and year of birth (and a tax code's first digits the issuing area).
+    """
+    return _keep_tail(value, 3)
 
 
 def mask_name(value: str) -> str:
@@ -50,11 +53,11 @@ def mask_name(value: str) -> str:
 
 
 def mask_contact(value: str) -> str:
-    """``0912345678`` → ``091*****78``; ``an@example.vn`` → ``a*@example.vn``."""
+    """``0912345678`` → ``*******678``; ``an@example.vn`` → ``a*@example.vn``."""
     if "@" in value:
         local, _, domain = value.partition("@")
         return local[:1] + MASK * max(len(local) - 1, 1) + "@" + domain
-    return _keep_ends(value, 3, 2)
+    return _keep_tail(value, 3)
 
 
 def mask_address(value: str) -> str:

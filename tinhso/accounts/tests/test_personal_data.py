@@ -19,10 +19,10 @@ PURPOSE = "Xác minh hồ sơ đăng ký khai sinh"
 @pytest.mark.parametrize(
     ("value", "category", "masked"),
     [
-        ("001090012345", PersonalDataCategory.IDENTIFIER, "0010******45"),
-        ("2400123458", PersonalDataCategory.IDENTIFIER, "2400****58"),
+        ("001090012345", PersonalDataCategory.IDENTIFIER, "*********345"),
+        ("2400123458", PersonalDataCategory.IDENTIFIER, "*******458"),
         ("Nguyễn Văn An", PersonalDataCategory.NAME, "N***** V** A*"),
-        ("0912345678", PersonalDataCategory.CONTACT, "091*****78"),
+        ("0912345678", PersonalDataCategory.CONTACT, "*******678"),
         ("an@example.vn", PersonalDataCategory.CONTACT, "a*@example.vn"),
         ("Số 12 Lê Lợi, Bắc Giang, Bắc Ninh", PersonalDataCategory.ADDRESS, "***, Bắc Ninh"),
         ("Thôn Đông", PersonalDataCategory.ADDRESS, "***"),
@@ -36,6 +36,14 @@ def test_mask_hides_all_but_a_recognisable_sliver(
     value: object, category: PersonalDataCategory, masked: str
 ) -> None:
     assert mask(value, category) == masked
+
+
+def test_masked_citizen_id_hides_birth_province_sex_and_birth_year() -> None:
+    number = "024190001234"  # born in Bắc Giang (024), a woman (1) born in 1990 (90)
+    masked = mask(number, PersonalDataCategory.IDENTIFIER)
+    assert masked == "*********234"
+    assert len(masked) == len(number)
+    assert masked[:9] == "*" * 9
 
 
 def test_user_registry_tags_every_personal_field() -> None:
@@ -67,8 +75,8 @@ def test_list_and_plain_detail_are_masked_even_for_operators(client: Client, wor
     detail = client.get(f"/api/v1/people/{world['citizen_a'].pk}").json()
     for body in (listed, detail):
         assert body["masked"] is True
-        assert body["citizen_id"] == "0240******34"
-        assert body["phone"] == "091*****78"
+        assert body["citizen_id"] == "*********234"
+        assert body["phone"] == "*******678"
         assert body["full_name"] == "N***** V** A*"
         assert body["date_of_birth"] == "**/**/1990"
     assert not PersonalDataAccess.objects.exists()
@@ -158,7 +166,7 @@ def test_contact_update_is_audited_with_masked_values(client: Client, world: Wor
     citizen.refresh_from_db()
     assert citizen.phone == "0911111111"
     entry = AuditEntry.objects.get(action="accounts.person.update_contact")
-    assert entry.changes["phone"] == ["091*****78", "091*****11"]
+    assert entry.changes["phone"] == ["*******678", "*******111"]
     assert entry.changes["address"][1] == "***, Bắc Ninh"
     assert "0911111111" not in str(entry.changes)
 

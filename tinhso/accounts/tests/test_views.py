@@ -88,7 +88,7 @@ def test_person_page_unmasks_after_a_purpose_and_logs_it(client: Client, world: 
     client.force_login(world["officer_a"])
     url = f"/accounts/staff/people/{world['citizen_a'].pk}/"
     content = client.get(url).content.decode()
-    assert "024090001234" not in content and "0240******34" in content
+    assert "024090001234" not in content and "*********234" in content
     response = client.post(url, {"purpose": PURPOSE})
     assert response.status_code == 200
     assert "024090001234" in response.content.decode()

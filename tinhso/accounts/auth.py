@@ -17,7 +17,7 @@ from ninja.security import HttpBearer, django_auth
 
 from tinhso.accounts import tokens
 from tinhso.accounts.models import User
-from tinhso.core.context import label_client
+from tinhso.core import context
 
 
 class BearerToken(HttpBearer):
@@ -31,8 +31,18 @@ class BearerToken(HttpBearer):
         user = api_token.user
         user.active_token = api_token
         request.user = user
-        label_client("token:" + api_token.name)
+        context.label_client(token_client_label(api_token.name, context.current().client))
         return user
+
+
+def token_client_label(token_name: str, user_agent: str) -> str:
+    """Return the audit ledger's client label for a token request: the token and the agent.
+
+    E.g. ``token:station-7 | python-httpx/0.27``; both count when tracing a leaked token.
+    Truncated to 255 characters (the ledger's column) by ``label_client``.
+    """
+    label = "token:" + token_name
+    return f"{label} | {user_agent}" if user_agent else label
 
 
 bearer_auth = BearerToken()

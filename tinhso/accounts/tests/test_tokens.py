@@ -145,17 +145,28 @@ def test_token_scope_may_not_be_wider_than_the_users(world: World) -> None:
     assert token.scope_kind == "unit"
 
 
-def test_writes_through_a_token_name_the_token_as_client(client: Client, world: World) -> None:
+@pytest.mark.parametrize(
+    ("user_agent", "expected"),
+    [
+        ("python-httpx/0.27", "token:station-7 | python-httpx/0.27"),
+        ("", "token:station-7"),
+        ("x" * 300, ("token:station-7 | " + "x" * 300)[:255]),
+    ],
+)
+def test_writes_through_a_token_name_the_token_and_keep_the_user_agent(
+    client: Client, world: World, user_agent: str, expected: str
+) -> None:
     _, secret = _token(world)
     response = client.patch(
         f"/api/v1/people/{world['citizen_a'].pk}",
         {"phone": "0911111111"},
         content_type="application/json",
-        headers={"Authorization": "Bearer " + secret},
+        headers={"Authorization": "Bearer " + secret, "User-Agent": user_agent},
     )
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="accounts.person.update_contact")
-    assert entry.client == "token:station-7"
+    assert entry.client == expected
+    assert len(entry.client) <= 255
 
 
 def test_session_writes_need_csrf_but_bearer_writes_do_not(world: World) -> None:

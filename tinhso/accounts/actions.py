@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts import permissions, tokens
-from tinhso.accounts.choices import LegalBasis, Role, UserKind
+from tinhso.accounts.choices import LegalBasis, Role, ScopeKind, UserKind
 from tinhso.accounts.identifiers import normalize_phone
 from tinhso.accounts.models import ApiToken, PersonalDataAccess, RoleAssignment, User
 from tinhso.accounts.permissions import Perm, Scope
@@ -125,7 +125,8 @@ def grant_role(
     Raises:
         PermissionDenied: the actor cannot see the person, is the person, or may not grant
             this role over the whole of ``scope``.
-        ValidationError: the scope does not match its unit/agency, or the dates are reversed.
+        ValidationError: the scope does not match its unit/agency, the unit or agency is not in
+            force on ``valid_from`` (e.g. abolished by a merger), or the dates are reversed.
     """
     if actor is not None:
         permissions.require(actor, Perm.PEOPLE_VIEW, person)
@@ -146,6 +147,7 @@ def grant_role(
         granted_by=actor,
     )
     assignment.full_clean(exclude=["user", "granted_by", "revoked_by"])
+    _check_scope_in_force(assignment)
     with transaction.atomic():
         assignment.save()
         record_write(
@@ -162,6 +164,31 @@ def grant_role(
         )
     permissions.forget(person)
     return assignment
+
+
+def _check_scope_in_force(assignment: RoleAssignment) -> None:
+    """Refuse a role over a unit or agency that is not in force on the day the role starts.
+
+    An abolished unit (e.g. one merged away on 01/07/2025) stays in the directory as history; a
+    role over it would still reach the people whose home is there, outside any current scope.
+    """
+    field = {ScopeKind.UNIT: "unit", ScopeKind.AGENCY: "agency"}.get(
+        ScopeKind(assignment.scope_kind)
+    )
+    if field is None:
+        return
+    place = getattr(assignment, field)
+    if place.is_valid_on(assignment.valid_from):
+        return
+    raise ValidationError(
+        {
+            field: _(
+                "“%(name)s” không có hiệu lực vào ngày %(day)s (ngày vai trò bắt đầu); chỉ cấp "
+                "vai trò trong đơn vị hành chính hoặc cơ quan đang có hiệu lực."
+            )
+            % {"name": place.name, "day": assignment.valid_from.strftime("%d/%m/%Y")}
+        }
+    )
 
 
 def revoke_role(assignment: RoleAssignment, *, actor: User | None) -> RoleAssignment:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from ninja import Field, Schema
-from pydantic import field_validator, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
 
 from tinhso.accounts.choices import Role, ScopeKind, UserKind
 from tinhso.accounts.identifiers import api_message, normalize_phone, validate_phone
@@ -98,7 +98,9 @@ def _check(validator: object, value: str) -> None:
 
 
 class ContactPatch(Schema):
-    """Contact fields to change; fields left out stay as they are."""
+    """Contact fields to change; fields left out stay as they are; any other field is a 422."""
+
+    model_config = ConfigDict(extra="forbid")
 
     phone: str | None = Field(None, max_length=20)
     email: str | None = Field(None, max_length=254)
@@ -127,6 +129,8 @@ class ContactPatch(Schema):
 
 class RoleGrant(Schema):
     """A role to grant: ``scope_kind`` province, or unit with ``unit_id``, or agency."""
+
+    model_config = ConfigDict(extra="forbid")
 
     role: Role
     scope_kind: ScopeKind

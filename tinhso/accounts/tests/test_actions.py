@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from tinhso.accounts import actions
 from tinhso.accounts.choices import Role, UserKind
 from tinhso.accounts.models import RoleAssignment, User
 from tinhso.accounts.scopes import Scope
-from tinhso.accounts.tests.factories import World
+from tinhso.accounts.tests.factories import AgencyFactory, World
 from tinhso.core.models import AuditEntry
 
 
@@ -129,3 +130,50 @@ def test_account_with_invalid_cccd_is_rejected(world: World) -> None:
             actor=None, username="moi", kind=UserKind.CITIZEN, citizen_id="097090001234"
         )
     assert "citizen_id" in info.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("place", "valid_from"),
+    [
+        ("old_commune", None),  # abolished on 30/06/2025, granted from today
+        ("old_commune", date(2025, 7, 1)),  # the day after it ended
+        ("bac_giang", date(2025, 6, 30)),  # the day before the new phường began
+        ("ended_agency", None),
+    ],
+)
+def test_grant_over_a_unit_or_agency_not_in_force_on_its_first_day_is_refused(
+    world: World, place: str, valid_from: date | None
+) -> None:
+    if place == "ended_agency":
+        agency = AgencyFactory.create(
+            name="Ủy ban nhân dân phường Ngô Quyền",
+            unit=world.old_commune,
+            valid_from=date(2000, 1, 1),
+            valid_to=date(2025, 6, 30),
+        )
+        scope, field = Scope.of_agency(agency.pk), "agency"
+    else:
+        scope, field = Scope.of_unit(getattr(world, place).pk), "unit"
+    with pytest.raises(ValidationError) as info:
+        actions.grant_role(
+            world["citizen_a"],
+            actor=world["operator"],
+            role=Role.OFFICER,
+            scope=scope,
+            valid_from=valid_from,
+        )
+    assert "không có hiệu lực" in info.value.message_dict[field][0]
+    assert not world["citizen_a"].role_assignments.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_grant_over_a_unit_in_force_on_its_first_day_is_accepted(world: World) -> None:
+    assignment = actions.grant_role(
+        world["citizen_a"],
+        actor=None,
+        role=Role.OFFICER,
+        scope=Scope.of_unit(world.old_commune.pk),
+        valid_from=date(2025, 6, 1),
+        valid_to=date(2025, 6, 30),
+    )
+    assert assignment.unit == world.old_commune

@@ -17,6 +17,7 @@ from django.test import Client
 from tinhso.accounts import actions
 from tinhso.accounts.scopes import Scope
 from tinhso.accounts.tests.factories import World
+from tinhso.core.models import AuditEntry
 
 EVERYONE = {
     "officer_a",
@@ -126,6 +127,7 @@ OFFICER_AT_UBND_TINH = {
     "scope_kind": "agency",
     "agency_id": "{agency:ubnd_tinh}",
 }
+OFFICER_IN_OLD_COMMUNE = {"role": "officer", "scope_kind": "unit", "unit_id": "{unit:old_commune}"}
 NEW_PHONE = {"phone": "0911111111"}
 
 CASES = [
@@ -164,6 +166,8 @@ CASES = [
     ("token_officer_a", "PATCH", "/people/{citizen_a}", NEW_PHONE, 200),
     ("token_operator_in_b", "PATCH", "/people/{citizen_a}", NEW_PHONE, 403),
     ("officer_a", "PATCH", "/people/{citizen_a}", {"phone": "12"}, 422),
+    ("officer_a", "PATCH", "/people/{citizen_a}", {"citizen_id": "001090012345"}, 422),
+    ("citizen_a", "PATCH", "/people/{citizen_a}", {**NEW_PHONE, "home_unit_id": 1}, 422),
     # --- role grant: inside one's own scope only, never wider, only grantable roles
     ("leader_a", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 201),
     ("leader_a", "POST", "/people/{citizen_a}/roles", OFFICER_PROVINCE, 403),
@@ -180,6 +184,8 @@ CASES = [
     ("leader_so", "POST", "/people/{citizen_a}/roles", OFFICER_AT_CENTRE, 403),
     ("operator", "POST", "/people/{citizen_a}/roles", OFFICER_PROVINCE, 201),
     ("operator", "POST", "/people/{citizen_a}/roles", LEADER_IN_A, 201),
+    ("operator", "POST", "/people/{citizen_a}/roles", OFFICER_IN_OLD_COMMUNE, 422),
+    ("operator", "POST", "/people/{citizen_a}/roles", {**OFFICER_IN_A, "unit": 1}, 422),
     ("token_operator_in_b", "POST", "/people/{citizen_b}/roles", OFFICER_IN_B, 201),
     ("token_operator_in_b", "POST", "/people/{citizen_b}/roles", OFFICER_PROVINCE, 403),
     ("token_operator_in_b", "POST", "/people/{citizen_a}/roles", OFFICER_IN_A, 403),
@@ -219,6 +225,19 @@ def test_endpoint_answers_by_role_and_scope(
         assert response["Content-Type"].startswith("application/problem+json")
         problem = response.json()
         assert problem["status"] == status and problem["title"]
+
+
+def test_patch_with_a_field_that_is_not_a_contact_field_changes_nothing(
+    client: Client, world: World
+) -> None:
+    citizen = world["citizen_a"]
+    body = {"phone": "0911111111", "citizen_id": "001090012345"}
+    response = call(client, world, "officer_a", "PATCH", "/people/{citizen_a}", body)
+    assert response.status_code == 422
+    assert "citizen_id" in str(response.json()["errors"])
+    citizen.refresh_from_db()
+    assert (citizen.citizen_id, citizen.phone) == ("024090001234", "0912345678")
+    assert not AuditEntry.objects.exists()
 
 
 def test_refused_write_changes_nothing(client: Client, world: World) -> None:

@@ -66,13 +66,35 @@ def create_account(
     return user
 
 
-def set_password(user: User, *, actor: User | None, password: str) -> User:
-    """Set a new password for ``user`` (by the user themself or the system)."""
-    _check_actor_is(actor, user)
+def set_password(
+    user: User, *, actor: User | None, password: str | None, from_admin: bool = False
+) -> User:
+    """Set a new password for ``user``, or with ``None`` turn password sign-in off.
+
+    By the user themself or the system; with ``from_admin``, by a staff member allowed to change
+    users in the Django admin. The audit entry never holds the password.
+
+    Raises:
+        PermissionDenied: someone other than the user asks outside the admin, or an admin
+            actor may not change users.
+    """
+    if from_admin:
+        if actor is None or not (
+            actor.is_active and actor.is_staff and actor.has_perm("accounts.change_user")
+        ):
+            raise PermissionDenied(_("Bạn không được đổi mật khẩu của người dùng này."))
+    else:
+        _check_actor_is(actor, user)
     with transaction.atomic():
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
         user.save(update_fields=["password"])
-        record_write(actor=actor, action="accounts.user.set_password", target=user)
+        changes: dict[str, Any] = {"password": ["…", "…" if password is not None else None]}
+        if from_admin:
+            changes["via"] = [None, "admin"]
+        record_write(actor=actor, action="accounts.user.set_password", target=user, changes=changes)
     return user
 
 

@@ -2,16 +2,21 @@
 
 Roles and tokens change through the pages and API (``actions``), where scope rules apply; the
 admin shows them. Personal data is never shown unmasked in the admin because reads here would
-escape the personal-data log.
+escape the personal-data log. Every write to a user goes through an audited action (saves and
+password changes); users are never deleted here (deleting one would cascade away their role
+history): untick "active" instead.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts import actions
@@ -32,9 +37,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+# The admin user changing a password, for the form's save (Django builds the form without the
+# request); a ContextVar keeps concurrent requests apart.
+_password_actor: ContextVar[User | None] = ContextVar("accounts_admin_password_actor", default=None)
+
+
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password form, saving through ``actions.set_password`` (audited)."""
+
+    def save(self, commit: bool = True) -> User:
+        """Set (or, if so chosen, disable) the password through the audited action."""
+        actor = _password_actor.get()
+        if actor is None or not commit:
+            raise PermissionDenied
+        password = (
+            self.cleaned_data["password1"] if self.cleaned_data["set_usable_password"] else None
+        )
+        return actions.set_password(
+            cast(User, self.user), actor=actor, password=password, from_admin=True
+        )
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Accounts, with personal data masked and every save audited."""
+    """Accounts, with personal data masked, every save audited and no deletion."""
+
+    change_password_form = AuditedPasswordChangeForm
 
     list_display = ("username", "kind", "is_active", "is_demo", "home_unit", "home_agency")
     list_filter = ("kind", "is_active", "is_demo", "is_staff")
@@ -66,6 +94,20 @@ class UserAdmin(DjangoUserAdmin):
             changed=list(form.changed_data),
             adding=not change,  # type: ignore[arg-type]
         )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Change a password at ``<id>/password/``; the form saves through the audited action."""
+        token = _password_actor.set(cast(User, request.user))
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Never: deleting a user would cascade away their role history unaudited."""
+        return False
 
 
 @admin.register(RoleAssignment)

@@ -1,7 +1,8 @@
 """API endpoints of the accounts app (mounted by tinhso/api.py).
 
 * ``router`` at ``/auth``: exchange a password for a Bearer token; who am I.
-* ``people_router`` at ``/people``: people in the caller's scope, their contact data and roles.
+* ``people_router`` at ``/people``: people in the caller's scope (masked), their personal data
+  unmasked for a stated purpose (a logged POST), contact data and roles.
 
 Endpoints are thin: permissions come from ``permissions``, reads from ``queries``, writes from
 ``actions``; errors become problem+json in ``tinhso.api``.
@@ -10,9 +11,9 @@ Endpoints are thin: permissions come from ``permissions``, reads from ``queries`
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -26,6 +27,7 @@ from tinhso.accounts.schemas import (
     ContactPatch,
     MeOut,
     PersonOut,
+    PurposeRequest,
     RoleGrant,
     RoleOut,
     TokenOut,
@@ -130,18 +132,40 @@ def list_people(
     "/{int:person_id}",
     response=PersonOut,
     operation_id="people_get",
-    summary="Một người; bỏ che khi nêu mục đích và có quyền (one person; unmasked with purpose)",
+    summary="Một người, dữ liệu cá nhân đã che (one person, personal data masked)",
 )
-def get_person(
-    request: HttpRequest, person_id: int, purpose: Query[str | None] = None
-) -> dict[str, Any]:
-    """Return a person masked; with ``?purpose=`` and the right role, unmasked and logged."""
+def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    """Return a person in the caller's scope, always masked (unmask with a POST to
+    ``/people/{id}/personal-data``)."""
     actor = _actor(request)
     person = _person(person_id)
     require(actor, Perm.PEOPLE_VIEW, person)
-    if purpose is None and person.pk != actor.pk:
-        return queries.person_dict(person)
-    plain = actions.read_personal_data(person, actor=actor, purpose=purpose or "")
+    return queries.person_dict(person)
+
+
+@people_router.post(
+    "/{int:person_id}/personal-data",
+    response=PersonOut,
+    operation_id="people_personal_data_read",
+    summary=(
+        "Xem đầy đủ dữ liệu cá nhân khi nêu mục đích; được ghi nhật ký "
+        "(unmask a person's data for a stated purpose; logged)"
+    ),
+)
+def read_personal_data(
+    request: HttpRequest, response: HttpResponse, person_id: int, payload: PurposeRequest
+) -> dict[str, Any]:
+    """Return a person unmasked, logging the read (``PersonalDataAccess`` and the ledger).
+
+    A POST, not a GET: the read writes log rows in the caller's name, so with a session it must
+    carry the CSRF token (a cross-site link cannot trigger it), and the purpose travels in the
+    body rather than in URLs that access logs keep. One's own record needs no purpose and no log.
+    """
+    actor = _actor(request)
+    person = _person(person_id)
+    require(actor, Perm.PEOPLE_VIEW, person)
+    plain = actions.read_personal_data(person, actor=actor, purpose=payload.purpose)
+    response["Cache-Control"] = "no-store"
     return queries.person_dict(person, plain=plain)
 
 

@@ -90,6 +90,21 @@ class PersonOut(Schema):
     roles: list[RoleOut]
 
 
+class PurposeRequest(Schema):
+    """Why the caller needs a person's personal data unmasked (kept in the access log)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(
+        ...,
+        max_length=255,
+        description=(
+            "Mục đích xem, ít nhất 5 ký tự; không cần khi xem hồ sơ của chính mình "
+            "(purpose of the read, at least 5 characters; not needed for one's own record)"
+        ),
+    )
+
+
 def _check(validator: object, value: str) -> None:
     try:
         validator(value)  # type: ignore[operator]

@@ -30,7 +30,9 @@ def test_people_endpoints_match_the_openapi_document(client: Client, world: Worl
     citizen = world["citizen_a"].pk
     requests = [
         ("GET", "/api/v1/people", None),
-        ("GET", f"/api/v1/people/{citizen}?purpose=Kiểm tra hồ sơ", None),
+        ("GET", f"/api/v1/people/{citizen}", None),
+        ("POST", f"/api/v1/people/{citizen}/personal-data", {"purpose": "Kiểm tra hồ sơ"}),
+        ("POST", f"/api/v1/people/{citizen}/personal-data", {"purpose": ""}),
         ("GET", f"/api/v1/people/{world['citizen_b'].pk}", None),
         ("PATCH", f"/api/v1/people/{citizen}", {"phone": "0911111111"}),
         (

@@ -129,6 +129,7 @@ OFFICER_AT_UBND_TINH = {
 }
 OFFICER_IN_OLD_COMMUNE = {"role": "officer", "scope_kind": "unit", "unit_id": "{unit:old_commune}"}
 NEW_PHONE = {"phone": "0911111111"}
+PURPOSE = {"purpose": "Giải quyết hồ sơ hộ tịch"}
 
 CASES = [
     # --- detail: own scope 200, other scope 403, no people.view 403, anonymous 401
@@ -151,6 +152,20 @@ CASES = [
     ("token_operator_in_b", "GET", "/people/{citizen_a}", None, 403),
     ("token_operator_in_b", "GET", "/people/{citizen_b}", None, 200),
     ("operator", "GET", "/people/999999", None, 404),
+    # --- unmasking: people.view_personal over the person's home, a purpose, a POST
+    ("officer_a", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 200),
+    ("leader_a", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 200),
+    ("operator", "POST", "/people/{citizen_b}/personal-data", PURPOSE, 200),
+    ("citizen_a", "POST", "/people/{citizen_a}/personal-data", {"purpose": ""}, 200),
+    ("officer_b", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 403),
+    ("auditor", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 403),
+    ("data_officer_so", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 403),
+    ("citizen_b", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 403),
+    ("anonymous", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 401),
+    ("token_officer_a", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 200),
+    ("token_operator_in_b", "POST", "/people/{citizen_a}/personal-data", PURPOSE, 403),
+    ("officer_a", "POST", "/people/{citizen_a}/personal-data", {"purpose": " "}, 422),
+    ("operator", "POST", "/people/999999/personal-data", PURPOSE, 404),
     # --- contact update: only within scope (or one's own record)
     ("officer_a", "PATCH", "/people/{citizen_a}", NEW_PHONE, 200),
     ("leader_a", "PATCH", "/people/{citizen_a}", NEW_PHONE, 200),

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from django.conf import settings
+from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
+from tinhso.accounts import actions
 from tinhso.accounts.choices import PersonalDataCategory
 from tinhso.accounts.models import PersonalDataAccess, User
 from tinhso.accounts.personal_data import mask, masked_values, personal_fields
@@ -82,14 +86,23 @@ def test_list_and_plain_detail_are_masked_even_for_operators(client: Client, wor
     assert not PersonalDataAccess.objects.exists()
 
 
+def unmask(client: Client, person: User, purpose: str = PURPOSE, **extra: Any) -> Any:
+    """POST a purpose to the person's personal-data endpoint."""
+    return client.post(
+        f"/api/v1/people/{person.pk}/personal-data",
+        {"purpose": purpose},
+        content_type="application/json",
+        **extra,
+    )
+
+
 @pytest.mark.parametrize("actor", ["operator", "officer_a", "leader_a"])
 def test_unmasked_read_with_purpose_is_logged(client: Client, world: World, actor: str) -> None:
     client.force_login(world[actor])
     citizen = world["citizen_a"]
-    response = client.get(
-        f"/api/v1/people/{citizen.pk}", {"purpose": PURPOSE}, REMOTE_ADDR="10.1.2.3"
-    )
+    response = unmask(client, citizen, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
     body = response.json()
     assert body["masked"] is False
     assert body["citizen_id"] == "024090001234"
@@ -118,7 +131,7 @@ def test_unmasked_read_follows_the_role_and_the_persons_home(
     client: Client, world: World, actor: str, person: str, status: int
 ) -> None:
     client.force_login(world[actor])
-    response = client.get(f"/api/v1/people/{world[person].pk}", {"purpose": PURPOSE})
+    response = unmask(client, world[person])
     assert response.status_code == status
     assert PersonalDataAccess.objects.count() == (1 if status == 200 else 0)
 
@@ -135,21 +148,69 @@ def test_officer_sees_unmasked_data_of_residents_not_of_staff_placed_by_role(
     grant(world["citizen_b"], Role.OFFICER, Scope.of_unit(world.bac_giang.pk))
     client.force_login(world["officer_a"])
     assert client.get(f"/api/v1/people/{world['citizen_b'].pk}").status_code == 200
-    response = client.get(f"/api/v1/people/{world['citizen_b'].pk}", {"purpose": PURPOSE})
-    assert response.status_code == 403
+    assert unmask(client, world["citizen_b"]).status_code == 403
 
 
-def test_unmasked_read_needs_a_purpose(client: Client, world: World) -> None:
+@pytest.mark.parametrize("body", [{"purpose": " "}, {"purpose": "abc"}, {}, {"reason": PURPOSE}])
+def test_unmasked_read_needs_a_purpose(client: Client, world: World, body: dict[str, str]) -> None:
     client.force_login(world["officer_a"])
-    response = client.get(f"/api/v1/people/{world['citizen_a'].pk}", {"purpose": " "})
+    response = client.post(
+        f"/api/v1/people/{world['citizen_a'].pk}/personal-data",
+        body,
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/problem+json")
     assert not PersonalDataAccess.objects.exists()
 
 
-def test_own_record_is_unmasked_without_a_log(client: Client, world: World) -> None:
-    client.force_login(world["citizen_a"])
-    body = client.get(f"/api/v1/people/{world['citizen_a'].pk}").json()
+def test_get_with_a_purpose_stays_masked_and_writes_nothing(client: Client, world: World) -> None:
+    """Unmasking is a POST: a GET (a cross-site link or prefetch in an officer's browser) must
+    neither show personal data nor create log rows in the officer's name."""
+    client.force_login(world["officer_a"])
+    response = client.get(f"/api/v1/people/{world['citizen_a'].pk}", {"purpose": PURPOSE})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["masked"] is True and body["citizen_id"] == "*********234"
+    read_by_get = client.get(
+        f"/api/v1/people/{world['citizen_a'].pk}/personal-data", {"purpose": PURPOSE}
+    )
+    assert read_by_get.status_code == 405
+    assert not PersonalDataAccess.objects.exists()
+    assert not AuditEntry.objects.filter(action="accounts.personal_data.read").exists()
+
+
+def test_session_unmasking_needs_the_csrf_token(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["officer_a"])
+    citizen = world["citizen_a"]
+    refused = unmask(client, citizen)
+    assert refused.status_code == 403
+    assert refused["Content-Type"].startswith("application/problem+json")
+    assert not PersonalDataAccess.objects.exists()
+    secret = _get_new_csrf_string()
+    client.cookies[settings.CSRF_COOKIE_NAME] = secret
+    response = unmask(client, citizen, headers={"X-CSRFToken": secret})
+    assert response.status_code == 200 and response.json()["masked"] is False
+    assert PersonalDataAccess.objects.count() == 1
+
+
+def test_bearer_unmasking_needs_no_csrf_token(world: World) -> None:
+    officer = world["officer_a"]
+    _, secret = actions.create_token(officer, actor=officer, name="t")
+    client = Client(enforce_csrf_checks=True)
+    response = unmask(client, world["citizen_a"], headers={"Authorization": "Bearer " + secret})
+    assert response.status_code == 200 and response.json()["masked"] is False
+    assert PersonalDataAccess.objects.get().client.startswith("token:t")
+
+
+def test_own_record_is_masked_on_get_and_unmasked_by_post_without_a_log(
+    client: Client, world: World
+) -> None:
+    citizen = world["citizen_a"]
+    client.force_login(citizen)
+    assert client.get(f"/api/v1/people/{citizen.pk}").json()["masked"] is True
+    body = unmask(client, citizen, purpose="").json()
     assert body["masked"] is False and body["citizen_id"] == "024090001234"
     assert not PersonalDataAccess.objects.exists()
 

@@ -1,7 +1,9 @@
 """API endpoints of the directory app (mounted by tinhso/api.py at /api/v1/directory).
 
 Unit and agency directories are public information: every endpoint is read-only and open.
-Dates default to today in Asia/Ho_Chi_Minh; a malformed date is a 422 problem document.
+Dates default to today in Asia/Ho_Chi_Minh; a malformed date is a 422 problem document. Lists
+page with ``tinhso.core.pagination.Pagination``, whose bounded offset keeps a huge ``offset``
+a 422 rather than a database overflow.
 """
 
 import datetime
@@ -10,8 +12,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tinhso.core.pagination import Pagination
 from tinhso.directory import queries
 from tinhso.directory.models import AdministrativeUnit, Agency, UnitSuccession
 from tinhso.directory.schemas import (
@@ -57,7 +60,7 @@ def _link(link: UnitSuccession, unit: AdministrativeUnit) -> dict[str, Any]:
     operation_id="directory_list_units",
     summary="Danh sách đơn vị hành chính vào một ngày",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request: HttpRequest, filters: Query[UnitListParams]) -> Any:
     """Units valid on ``as_of``, filtered by parent code, level and name; paged."""
     day = filters.as_of or queries.today()
@@ -109,7 +112,7 @@ def get_unit(request: HttpRequest, code: str, params: Query[AsOfParams]) -> Any:
     operation_id="directory_list_agencies",
     summary="Danh bạ cơ quan vào một ngày",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_agencies(request: HttpRequest, filters: Query[AgencyListParams]) -> Any:
     """Agencies valid on ``as_of``, filtered by name, unit code and kind; paged."""
     day = filters.as_of or queries.today()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tinhso.core.pagination import MAX_OFFSET
 from tinhso.core.testing import PROBLEM_JSON, assert_matches_openapi
 from tinhso.directory.demo import load_demo_agencies
 
@@ -78,6 +79,15 @@ def test_unit_list_uses_a_constant_number_of_queries(
     assert response.json()["count"] == 10
 
 
+def test_whole_unit_list_uses_a_constant_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(2):  # count, page with parents joined
+        response = client.get(f"{UNITS}?as_of=2025-06-30&limit=1000&offset=5")
+
+    assert len(response.json()["items"]) == response.json()["count"] - 5 == 199
+
+
 def test_code_24_is_bac_giang_or_bac_ninh_by_date(client: Client) -> None:
     _response, before = _get(client, f"{UNITS}/24?as_of=2025-06-30")
     _response, after = _get(client, f"{UNITS}/24?as_of=2025-07-01")
@@ -140,6 +150,58 @@ def test_bad_parameters_are_a_422_problem(client: Client, path: str) -> None:
     assert response.json()["errors"]
 
 
+@pytest.mark.parametrize("path", [UNITS, AGENCIES])
+def test_offset_beyond_any_list_is_a_422_problem_not_a_database_overflow(
+    client: Client, path: str, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(0):  # refused before the database sees it
+        response = client.get(f"{path}?offset=99999999999999999999")
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith(PROBLEM_JSON)
+    assert response.json()["errors"][0]["loc"][-1] == "offset"
+
+
+@pytest.mark.parametrize("path", [UNITS, AGENCIES])
+def test_offset_at_the_bound_is_an_empty_page(client: Client, path: str) -> None:
+    response, body = _get(client, f"{path}?offset={MAX_OFFSET}")
+
+    assert response.status_code == 200
+    assert body["items"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{UNITS}?offset=-1",
+        f"{UNITS}?offset=%C2%B2",  # superscript two
+        f"{UNITS}?limit=%D9%A3",  # Arabic-Indic three
+        f"{UNITS}?limit=0",
+        f"{AGENCIES}?limit=99999999999999999999",
+        f"{UNITS}?level=99999999999999999999",
+        f"{UNITS}?as_of=%D9%A2%D9%A0%D9%A2%D9%A5-07-01",  # 2025 in Arabic-Indic digits
+        f"{AGENCIES}?as_of=2025-02-30",
+        f"{AGENCIES}/%C2%B2",
+        f"{AGENCIES}/%D9%A3",
+    ],
+)
+def test_malformed_numbers_and_dates_are_a_422_problem(client: Client, path: str) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith(PROBLEM_JSON)
+
+
+@pytest.mark.parametrize("agency_id", ["99999999999999999999", "9223372036854775808", "-1", "0"])
+def test_agency_ids_beyond_the_database_range_are_a_404_problem(
+    client: Client, agency_id: str
+) -> None:
+    response = client.get(f"{AGENCIES}/{agency_id}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith(PROBLEM_JSON)
+
+
 def test_unknown_parent_is_a_404_problem(client: Client) -> None:
     response = client.get(f"{UNITS}?parent=27&as_of=2025-07-01")
 
@@ -172,6 +234,18 @@ def test_agency_list_uses_a_constant_number_of_queries(
         response = client.get(f"{AGENCIES}?limit=100")
 
     assert response.json()["count"] == 17
+
+
+def test_filtered_agency_list_uses_a_constant_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    load_demo_agencies()
+
+    with django_assert_max_num_queries(3):  # unit, count, page with units joined
+        response = client.get(f"{AGENCIES}?unit=24&q=so&limit=100&offset=1")
+
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == response.json()["count"] - 1
 
 
 def test_agency_detail_has_dated_unverified_codes(client: Client) -> None:

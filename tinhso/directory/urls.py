@@ -6,9 +6,12 @@ from tinhso.directory import views
 
 
 class UnitCodeConverter:
-    """A unit code: 2, 3 or 5 digits, zero-padded (so /units/agencies/ is not a code)."""
+    """A unit code: 2, 3 or 5 ASCII digits, zero-padded (so /units/agencies/ is not a code).
 
-    regex = r"\d{2}|\d{3}|\d{5}"
+    ``[0-9]``, not ``\\d``: in a str pattern ``\\d`` also matches other Unicode digits (``٢٤``).
+    """
+
+    regex = r"[0-9]{2}|[0-9]{3}|[0-9]{5}"
 
     def to_python(self, value: str) -> str:
         return value

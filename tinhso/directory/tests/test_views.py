@@ -79,6 +79,50 @@ def test_collapsing_a_node_drops_its_children(client: Client) -> None:
     assert "expand=1" in html
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("depth", "\u00b2"),  # superscript two: str.isdigit() is true, int() fails
+        ("depth", "\u0663"),  # Arabic-Indic three: int() reads it as 3
+        ("depth", "99999999999999999999"),
+        ("depth", "-1"),
+        ("depth", "0"),
+        ("depth", "4"),
+        ("depth", "1.0"),
+        ("expand", "\u00b9"),
+        ("expand", "yes"),
+        ("as_of", "2025-02-30"),
+        ("as_of", "\u0662\u0660\u0662\u0665-07-01"),
+    ],
+)
+def test_tree_node_refuses_a_malformed_parameter_with_400_before_any_query(
+    client: Client, field: str, value: str, django_assert_max_num_queries: Any
+) -> None:
+    url = reverse("directory:tree_node", args=["24"])
+
+    with django_assert_max_num_queries(0):
+        response = client.get(url, {"as_of": "2025-07-01", field: value}, headers=HTMX)
+
+    assert response.status_code == 400
+
+
+def test_tree_node_keeps_a_valid_depth(client: Client) -> None:
+    url = reverse("directory:tree_node", args=["213"])
+
+    html = _html(client.get(url, {"as_of": "2025-06-30", "depth": "2"}, headers=HTMX))
+
+    assert 'data-depth="2"' in html and "depth=2" in html
+
+
+def test_collapsed_node_uses_one_query(client: Client, django_assert_max_num_queries: Any) -> None:
+    url = reverse("directory:tree_node", args=["213"])
+
+    with django_assert_max_num_queries(1):
+        response = client.get(url, {"as_of": "2025-06-30", "depth": "2"}, headers=HTMX)
+
+    assert response.status_code == 200
+
+
 def test_explorer_search_finds_units_of_any_date_without_diacritics(client: Client) -> None:
     html = _html(client.get(reverse("directory:explorer"), {"q": "tho xuong"}, headers=HTMX))
 
@@ -100,12 +144,31 @@ def test_explorer_before_our_data_shows_an_empty_state(client: Client) -> None:
     assert 'class="empty"' in html and "tinhso load-units" in html
 
 
-def test_explorer_reports_a_bad_date_and_shows_today(client: Client) -> None:
-    response = client.get(reverse("directory:explorer"), {"as_of": "2025-13-45"})
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("as_of", "2025-13-45"),
+        ("as_of", "2025-02-30"),
+        ("as_of", "\u0662\u0660\u0662\u0665-07-01"),  # 2025 in Arabic-Indic digits
+        ("q", "x" * 101),
+    ],
+)
+def test_explorer_refuses_a_bad_parameter_with_400_and_shows_today(
+    client: Client, field: str, value: str
+) -> None:
+    response = client.get(reverse("directory:explorer"), {field: value})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="errorlist"' in _html(response)
     assert 'id="unit-24"' in _html(response)
+
+
+def test_explorer_answers_htmx_with_the_error_in_the_partial(client: Client) -> None:
+    response = client.get(reverse("directory:explorer"), {"as_of": "2025-02-30"}, headers=HTMX)
+
+    assert response.status_code == 400
+    assert "<html" not in _html(response)
+    assert 'class="errorlist"' in _html(response)
 
 
 def test_explorer_page_uses_a_constant_number_of_queries(
@@ -115,6 +178,10 @@ def test_explorer_page_uses_a_constant_number_of_queries(
         client.get(reverse("directory:explorer"), {"as_of": "2025-06-30"})
     with django_assert_max_num_queries(2):
         client.get(reverse("directory:explorer"), {"q": "xa"})
+    with django_assert_max_num_queries(1):
+        client.get(reverse("directory:explorer"), {"as_of": "2025-06-30"}, headers=HTMX)
+    with django_assert_max_num_queries(1):
+        client.get(reverse("directory:explorer"), {"q": "xa"}, headers=HTMX)
 
 
 def test_unit_page_of_an_old_commune_shows_its_successor_and_a_badge(client: Client) -> None:
@@ -151,9 +218,18 @@ def test_code_without_a_unit_on_the_day_is_404_with_its_history(client: Client) 
     assert 'id="code-history"' in html and "Thành phố Bắc Giang" in html
 
 
+@pytest.mark.parametrize("as_of", ["2025-02-30", "\u0662\u0660\u0662\u0665-07-01", "yesterday"])
+def test_unit_page_refuses_a_malformed_date_with_400(client: Client, as_of: str) -> None:
+    response = client.get(reverse("directory:unit", args=["24"]), {"as_of": as_of})
+
+    assert response.status_code == 400
+
+
 def test_unknown_code_is_404(client: Client) -> None:
     assert client.get(reverse("directory:unit", args=["99999"])).status_code == 404
     assert client.get("/units/abc/").status_code == 404
+    assert client.get("/units/\u0662\u0664/").status_code == 404  # 24 in Arabic-Indic digits
+    assert client.get("/units/\u0662\u0664/node/").status_code == 404
 
 
 def test_agency_directory_searches_without_diacritics(client: Client) -> None:
@@ -187,11 +263,48 @@ def test_agency_directory_pages_and_guards_its_queries(
 
     with django_assert_max_num_queries(2):
         first = _html(client.get(url))
-    second = _html(client.get(url, {"page": "2"}))
+    with django_assert_max_num_queries(2):
+        second = _html(client.get(url, {"page": "2"}))
+    with django_assert_max_num_queries(2):
+        partial = _html(client.get(url, {"page": "2", "q": "thu nghiem"}, headers=HTMX))
 
     assert 'class="pagination"' in first and "Trang 1/2" in first
     assert len(re.findall(r"<tr data-agency=", first)) == 25
     assert len(re.findall(r"<tr data-agency=", second)) == 5
+    assert len(re.findall(r"<tr data-agency=", partial)) == 5
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("page", "\u00b2"),
+        ("page", "\u0662"),
+        ("page", "-1"),
+        ("page", "0"),
+        ("page", "99999999999999999999"),
+        ("page", "last"),
+        ("kind", "unknown"),
+        ("q", "x" * 101),
+    ],
+)
+def test_agency_directory_refuses_a_bad_parameter_with_400_and_says_why(
+    client: Client, field: str, value: str
+) -> None:
+    load_demo_agencies()
+
+    response = client.get(reverse("directory:agencies"), {field: value})
+    html = _html(response)
+
+    assert response.status_code == 400
+    assert 'class="errorlist"' in html
+    assert "Trang 1/" in html or "<tr data-agency=" in html  # the list is still shown
+
+
+def test_agency_directory_page_beyond_the_last_is_404(client: Client) -> None:
+    load_demo_agencies()
+
+    assert client.get(reverse("directory:agencies"), {"page": "1"}).status_code == 200
+    assert client.get(reverse("directory:agencies"), {"page": "2"}).status_code == 404
 
 
 def test_agency_directory_without_match_shows_an_empty_state(client: Client) -> None:
@@ -212,5 +325,8 @@ def test_agency_page_shows_validity_codes_and_predecessor(client: Client) -> Non
     assert "từ 01/07/2025" in html
 
 
-def test_unknown_agency_is_404(client: Client) -> None:
-    assert client.get(reverse("directory:agency", args=[987654])).status_code == 404
+@pytest.mark.parametrize(
+    "pk", ["987654", "99999999999999999999", "9223372036854775808", "0", "\u0663", "-1"]
+)
+def test_unknown_agency_is_404(client: Client, pk: str) -> None:
+    assert client.get(f"/units/agencies/{pk}/").status_code == 404

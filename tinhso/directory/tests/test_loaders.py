@@ -209,3 +209,15 @@ def test_agency_code_format_accepts_qcvn_102_codes(code: str) -> None:
 def test_agency_code_format_rejects_other_shapes(code: str) -> None:
     with pytest.raises(ValidationError):
         validate_agency_code(code)
+
+
+SHARED_UNITS = loaders.DATA_DIR.parents[3].parent / "shared" / "data" / "units-2025"
+
+
+@pytest.mark.skipif(not SHARED_UNITS.is_dir(), reason="../shared is not checked out")
+@pytest.mark.parametrize("name", ["old_units.csv", "new_units.csv", "mapping.csv"])
+def test_bundled_csvs_are_identical_copies_of_the_shared_files(name: str) -> None:
+    """The data README says so; the README itself is our own and is not compared."""
+    bundled = (loaders.DATA_DIR / name).read_bytes()
+
+    assert bundled == (SHARED_UNITS / name).read_bytes()

@@ -145,8 +145,9 @@ def grant_role(
     """Give ``person`` a role within ``scope``; a user may grant only inside their own scope.
 
     Raises:
-        PermissionDenied: the actor cannot see the person, is the person, or may not grant
-            this role over the whole of ``scope``.
+        PermissionDenied: the actor cannot see the person, is the person, holds ``roles.grant``
+            over neither the person's home nor every role the person already holds, or may not
+            grant this role over the whole of ``scope``.
         ValidationError: the scope does not match its unit/agency, the unit or agency is not in
             force on ``valid_from`` (e.g. abolished by a merger), or the dates are reversed.
     """
@@ -154,6 +155,7 @@ def grant_role(
         permissions.require(actor, Perm.PEOPLE_VIEW, person)
         if actor.pk == person.pk:
             raise PermissionDenied(_("Không thể tự cấp vai trò cho chính mình."))
+        permissions.require(actor, Perm.ROLES_GRANT, person)
         if role not in permissions.grantable_roles(actor, scope):
             raise PermissionDenied(
                 _("Bạn không được cấp vai trò %(role)s trong phạm vi này.") % {"role": role.label}

@@ -27,9 +27,13 @@ further; it never widens it.
 
 Records are placed by :func:`locate`: a person by their home unit, home agency and the scopes of
 their current roles — except for ``people.view_personal``, which follows only the person's
-home (an officer sees unmasked data of the people who live or work in their area). A person is
-always inside their own scope for ``people.*``. Superusers get nothing here: Django's
-``is_superuser`` opens the admin site only.
+home (an officer sees unmasked data of the people who live or work in their area). To *reach*
+a person who holds roles — read their data unmasked, change it, grant them a role
+(``REACH_PERMS``) — the actor's scope must moreover contain **every** role scope the person
+holds: province-wide staff are reached only by province-wide actors, a commune officer by
+actors over that commune. Citizens and businesses (no roles) are placed by their home alone.
+A person is always inside their own scope for ``people.*``. Superusers get nothing here:
+Django's ``is_superuser`` opens the admin site only.
 
 Results are cached on the user object for the request; actions that change roles call
 :func:`forget`.
@@ -57,6 +61,7 @@ from tinhso.directory.models import AdministrativeUnit, Agency
 __all__ = [
     "GRANTABLE",
     "MATRIX",
+    "REACH_PERMS",
     "Location",
     "Perm",
     "Scope",
@@ -122,6 +127,11 @@ GRANTABLE: dict[Role, frozenset[Role]] = {
 
 # What a person may always do with their own record.
 SELF_PERMS = frozenset({Perm.PEOPLE_VIEW, Perm.PEOPLE_VIEW_PERSONAL, Perm.PEOPLE_CHANGE})
+
+# Permissions that reach into a person; for one who holds roles, the actor's scope must contain
+# all of them (an officer may neither unmask, edit nor grant roles to a province-wide auditor
+# who happens to live in the officer's commune).
+REACH_PERMS = frozenset({Perm.PEOPLE_VIEW_PERSONAL, Perm.PEOPLE_CHANGE, Perm.ROLES_GRANT})
 
 _CACHE = "_tinhso_permission_cache"
 
@@ -253,12 +263,22 @@ def scope_set(user: Any, perm: Perm) -> ScopeSet:
 
 
 def _locate_person(person: User, perm: Perm) -> Location:
-    if perm == Perm.PEOPLE_VIEW_PERSONAL:
-        return Location.of(units=[person.home_unit_id], agencies=[person.home_agency_id])
+    """Place a person: by home (and, but for ``people.view_personal``, by their roles' scopes);
+    for ``REACH_PERMS`` a role holder also needs every role scope inside the actor's."""
     roles = [a for a in person.role_assignments.all() if a.is_current()]
+    units = [person.home_unit_id]
+    agencies = [person.home_agency_id]
+    if perm != Perm.PEOPLE_VIEW_PERSONAL:
+        units += [a.unit_id for a in roles]
+        agencies += [a.agency_id for a in roles]
+    if perm not in REACH_PERMS or not roles:
+        return Location.of(units=units, agencies=agencies)
+    scopes = [a.scope for a in roles]
     return Location.of(
-        units=[person.home_unit_id, *(a.unit_id for a in roles)],
-        agencies=[person.home_agency_id, *(a.agency_id for a in roles)],
+        units=units,
+        agencies=agencies,
+        everywhere=any(scope.kind == ScopeKind.PROVINCE for scope in scopes),
+        within=[scope for scope in scopes if scope.kind != ScopeKind.PROVINCE],
     )
 
 

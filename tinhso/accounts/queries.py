@@ -26,7 +26,9 @@ def people_visible_to(user: Any, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[User
     """Return the people ``user`` may ``perm``: those whose home unit, home agency or a current
     role's scope lies inside the user's scope, with current roles prefetched.
 
-    Matches :func:`tinhso.accounts.permissions.can` on each person, as one query.
+    Matches :func:`tinhso.accounts.permissions.can` on each person, as one query, for
+    ``people.view``; for the permissions that reach into a person (``REACH_PERMS``) ``can`` also
+    wants every role the person holds inside the user's scope, so check each person with it.
     """
     allowed = permissions.scope_set(user, perm)
     people = User.objects.prefetch_related(_current_roles()).order_by(*PEOPLE_ORDER)

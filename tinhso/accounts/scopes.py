@@ -43,12 +43,15 @@ class Location:
     """Where a record sits: the units and agencies it belongs to (any one suffices).
 
     ``everywhere`` marks a record with a province-wide footing (e.g. a provincial operator):
-    only a province-wide scope covers it.
+    only a province-wide scope covers it. ``within`` lists scopes that must *all* lie inside a
+    scope set for it to cover the record (e.g. every role a person holds), on top of one of the
+    units or agencies.
     """
 
     unit_ids: frozenset[int] = frozenset()
     agency_ids: frozenset[int] = frozenset()
     everywhere: bool = False
+    within: frozenset[Scope] = frozenset()
 
     @classmethod
     def of(
@@ -57,12 +60,14 @@ class Location:
         units: Iterable[int | None] = (),
         agencies: Iterable[int | None] = (),
         everywhere: bool = False,
+        within: Iterable[Scope] = (),
     ) -> Location:
         """Build a location, ignoring empty ids."""
         return cls(
             unit_ids=frozenset(u for u in units if u is not None),
             agency_ids=frozenset(a for a in agencies if a is not None),
             everywhere=everywhere,
+            within=frozenset(within),
         )
 
 
@@ -100,10 +105,16 @@ class ScopeSet:
         )
 
     def covers(self, location: Location) -> bool:
-        """Whether a record at ``location`` falls inside this set."""
+        """Whether a record at ``location`` falls inside this set.
+
+        Only a province-wide set covers a location ``everywhere``; otherwise every scope of
+        ``location.within`` must lie wholly inside the set and one of its units or agencies too.
+        """
         if self.everything:
             return True
         if location.everywhere:
+            return False
+        if not all(self.contains(scope) for scope in location.within):
             return False
         return bool(location.unit_ids & self.unit_ids or location.agency_ids & self.agency_ids)
 

@@ -8,6 +8,9 @@
 * people with roles: ``officer_a``/``leader_a`` (unit Bắc Giang), ``officer_b`` (unit Tuấn Đạo),
   ``leader_so`` (agency Sở KH&CN), ``operator`` and ``auditor`` (province),
   ``data_officer_so`` (agency Sở KH&CN), ``staff_centre`` (works at the Trung tâm, no role);
+  ``auditor_a`` (province-wide auditor whose home is phường Bắc Giang) and ``officer_ab``
+  (officer of both communes, working at UBND Bắc Giang): reachable only by actors whose scope
+  holds all their roles;
 * citizens ``citizen_a`` (lives in Bắc Giang) and ``citizen_b`` (Tuấn Đạo), a business
   ``business_b`` (Tuấn Đạo) and ``citizen_old`` (home in the ended commune).
 """
@@ -145,6 +148,10 @@ def build_world() -> World:
         "staff_centre": staff("staff_centre", UserKind.OFFICER, trung_tam),
         "operator": staff("operator", UserKind.OPERATOR, ubnd_tinh),
         "auditor": staff("auditor", UserKind.AUDITOR, ubnd_tinh),
+        "auditor_a": UserFactory.create(
+            username="auditor_a", kind=UserKind.AUDITOR, home_unit=bac_giang
+        ),
+        "officer_ab": staff("officer_ab", UserKind.OFFICER, ubnd_bac_giang),
         "citizen_a": UserFactory.create(
             username="citizen_a",
             full_name="Nguyễn Văn An",
@@ -177,6 +184,9 @@ def build_world() -> World:
     grant(people["data_officer_so"], Role.DATA_OFFICER, Scope.of_agency(so_khcn.pk))
     grant(people["operator"], Role.OPERATOR, Scope.province())
     grant(people["auditor"], Role.AUDITOR, Scope(kind=ScopeKind.PROVINCE))
+    grant(people["auditor_a"], Role.AUDITOR, Scope.province())
+    grant(people["officer_ab"], Role.OFFICER, Scope.of_unit(bac_giang.pk))
+    grant(people["officer_ab"], Role.OFFICER, Scope.of_unit(tuan_dao.pk))
     return World(
         province=province,
         bac_giang=bac_giang,

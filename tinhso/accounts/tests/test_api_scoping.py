@@ -28,13 +28,17 @@ EVERYONE = {
     "staff_centre",
     "operator",
     "auditor",
+    "auditor_a",
+    "officer_ab",
     "citizen_a",
     "citizen_b",
     "business_b",
     "citizen_old",
 }
-IN_BAC_GIANG = {"officer_a", "leader_a", "citizen_a"}
-IN_TUAN_DAO = {"officer_b", "citizen_b", "business_b"}
+# Listing (people.view, masked) places people by home or by any role: auditor_a lives in
+# Bắc Giang, officer_ab holds a role in each commune.
+IN_BAC_GIANG = {"officer_a", "leader_a", "citizen_a", "auditor_a", "officer_ab"}
+IN_TUAN_DAO = {"officer_b", "citizen_b", "business_b", "officer_ab"}
 IN_SO_KHCN = {"leader_so", "data_officer_so", "staff_centre"}
 
 
@@ -130,6 +134,8 @@ OFFICER_AT_UBND_TINH = {
 OFFICER_IN_OLD_COMMUNE = {"role": "officer", "scope_kind": "unit", "unit_id": "{unit:old_commune}"}
 NEW_PHONE = {"phone": "0911111111"}
 PURPOSE = {"purpose": "Giải quyết hồ sơ hộ tịch"}
+NEW_EMAIL = {"email": "chuyen.doi@example.vn"}
+DATA_OFFICER_IN_A = {"role": "data_officer", "scope_kind": "unit", "unit_id": "{unit:bac_giang}"}
 
 CASES = [
     # --- detail: own scope 200, other scope 403, no people.view 403, anonymous 401
@@ -211,6 +217,35 @@ CASES = [
         {"role": "officer", "scope_kind": "unit"},
         422,
     ),
+    # --- a person holding roles is reached (unmasked, changed, granted a role) only by an
+    # actor whose scope holds ALL their roles: auditor_a is province-wide but lives in
+    # Bắc Giang; officer_ab is an officer of both communes
+    ("officer_a", "GET", "/people/{auditor_a}", None, 200),  # masked, placed by home
+    ("officer_a", "POST", "/people/{auditor_a}/personal-data", PURPOSE, 403),
+    ("leader_a", "POST", "/people/{auditor_a}/personal-data", PURPOSE, 403),
+    ("officer_a", "PATCH", "/people/{auditor_a}", NEW_EMAIL, 403),
+    ("leader_a", "PATCH", "/people/{auditor_a}", NEW_EMAIL, 403),
+    ("token_officer_a", "PATCH", "/people/{auditor_a}", NEW_EMAIL, 403),
+    ("leader_a", "POST", "/people/{auditor_a}/roles", DATA_OFFICER_IN_A, 403),
+    ("operator", "POST", "/people/{auditor_a}/personal-data", PURPOSE, 200),
+    ("operator", "PATCH", "/people/{auditor_a}", NEW_EMAIL, 200),
+    ("operator", "POST", "/people/{auditor_a}/roles", DATA_OFFICER_IN_A, 201),
+    ("token_operator_in_b", "PATCH", "/people/{auditor}", NEW_EMAIL, 403),
+    ("officer_a", "GET", "/people/{officer_ab}", None, 200),
+    ("officer_a", "POST", "/people/{officer_ab}/personal-data", PURPOSE, 403),
+    ("officer_a", "PATCH", "/people/{officer_ab}", NEW_EMAIL, 403),
+    ("officer_b", "PATCH", "/people/{officer_ab}", NEW_EMAIL, 403),
+    ("leader_a", "PATCH", "/people/{officer_ab}", NEW_EMAIL, 403),
+    ("leader_a", "POST", "/people/{officer_ab}/roles", DATA_OFFICER_IN_A, 403),
+    ("token_operator_in_b", "PATCH", "/people/{officer_ab}", NEW_EMAIL, 403),
+    ("operator", "POST", "/people/{officer_ab}/personal-data", PURPOSE, 200),
+    ("operator", "PATCH", "/people/{officer_ab}", NEW_EMAIL, 200),
+    ("leader_a", "PATCH", "/people/{officer_a}", NEW_EMAIL, 200),  # every role in Bắc Giang
+    ("leader_a", "POST", "/people/{officer_a}/personal-data", PURPOSE, 200),
+    ("leader_a", "POST", "/people/{officer_a}/roles", DATA_OFFICER_IN_A, 201),
+    ("leader_so", "PATCH", "/people/{data_officer_so}", NEW_EMAIL, 200),
+    ("leader_so", "POST", "/people/{data_officer_so}/personal-data", PURPOSE, 200),
+    ("leader_so", "PATCH", "/people/{leader_so}", NEW_EMAIL, 200),  # one's own record
     # --- role revoke: only roles one could have granted
     ("leader_a", "DELETE", "/people/{officer_a}/roles/{role:officer_a}", None, 204),
     ("leader_a", "DELETE", "/people/{officer_b}/roles/{role:officer_b}", None, 403),

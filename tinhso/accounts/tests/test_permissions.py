@@ -10,7 +10,16 @@ from django.core.exceptions import PermissionDenied
 from tinhso.accounts import permissions
 from tinhso.accounts.choices import Role
 from tinhso.accounts.models import RoleAssignment
-from tinhso.accounts.permissions import MATRIX, Perm, can, require, resolve, scope_queryset
+from tinhso.accounts.permissions import (
+    MATRIX,
+    REACH_PERMS,
+    Perm,
+    can,
+    locate,
+    require,
+    resolve,
+    scope_queryset,
+)
 from tinhso.accounts.scopes import Location, Scope
 from tinhso.accounts.tests.factories import World, grant
 from tinhso.directory.models import Agency
@@ -127,3 +136,46 @@ def test_a_token_narrows_but_never_widens(world: World) -> None:
     assert not can(operator, Perm.DATA_VIEW, world.bac_giang)
     assert not can(operator, Perm.DATA_VIEW, Scope.province())
     assert permissions.grantable_roles(operator, Scope.province()) == set()
+
+
+def test_province_wide_staff_living_in_a_commune_are_out_of_its_officers_reach(
+    world: World,
+) -> None:
+    auditor = world["auditor"]
+    auditor.home_unit, auditor.home_agency = world.bac_giang, world.ubnd_bac_giang
+    auditor.save()
+    assert locate(auditor, Perm.PEOPLE_CHANGE).everywhere
+    for actor in ("officer_a", "leader_a"):
+        assert can(world[actor], Perm.PEOPLE_VIEW, auditor)  # listed, masked
+        for perm in REACH_PERMS:
+            assert not can(world[actor], perm, auditor), (actor, perm)
+    for perm in REACH_PERMS:
+        assert can(world["operator"], perm, auditor)
+
+
+def test_a_person_with_roles_is_reached_only_over_all_of_them(world: World) -> None:
+    officer = world["citizen_b"]  # lives in Tuấn Đạo
+    grant(officer, Role.OFFICER, Scope.of_unit(world.tuan_dao.pk))
+    assert can(world["officer_b"], Perm.PEOPLE_CHANGE, officer)
+    grant(officer, Role.OFFICER, Scope.of_unit(world.bac_giang.pk))
+    permissions.forget(officer)
+    for actor in ("officer_a", "officer_b"):
+        assert can(world[actor], Perm.PEOPLE_VIEW, officer)
+        assert not can(world[actor], Perm.PEOPLE_CHANGE, officer)
+    assert can(world["operator"], Perm.PEOPLE_CHANGE, officer)
+    assert can(officer, Perm.PEOPLE_CHANGE, officer)  # one's own record
+    citizen = world["citizen_a"]  # no roles: placed by home as before
+    assert can(world["officer_a"], Perm.PEOPLE_CHANGE, citizen)
+    assert can(world["officer_a"], Perm.PEOPLE_VIEW_PERSONAL, citizen)
+
+
+def test_location_within_needs_every_scope_inside_the_set(world: World) -> None:
+    covered = resolve([Scope.of_unit(world.bac_giang.pk)])
+    both = Location.of(
+        units=[world.bac_giang.pk, world.tuan_dao.pk],
+        within=[Scope.of_unit(world.bac_giang.pk), Scope.of_unit(world.tuan_dao.pk)],
+    )
+    assert not covered.covers(both)
+    assert resolve([Scope.of_unit(world.province.pk)]).covers(both)
+    assert not resolve([Scope.of_unit(world.province.pk)]).covers(Location.of(everywhere=True))
+    assert resolve([Scope.province()]).covers(Location.of(everywhere=True))

@@ -104,6 +104,17 @@ def test_person_page_of_another_scope_is_forbidden(client: Client, world: World)
     assert not PersonalDataAccess.objects.exists()
 
 
+def test_commune_officer_cannot_unmask_province_wide_staff_living_there(
+    client: Client, world: World
+) -> None:
+    client.force_login(world["officer_a"])
+    url = f"/accounts/staff/people/{world['auditor_a'].pk}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Xem đầy đủ" not in page.content.decode()
+    assert client.post(url, {"purpose": PURPOSE}).status_code == 403
+    assert not PersonalDataAccess.objects.exists()
+
+
 def test_auditor_cannot_unmask_on_the_person_page(client: Client, world: World) -> None:
     client.force_login(world["auditor"])
     url = f"/accounts/staff/people/{world['citizen_a'].pk}/"
@@ -162,7 +173,7 @@ def test_people_list_endpoint_query_count_does_not_grow(
     client.force_login(world["officer_a"])
     with django_assert_max_num_queries(10):
         response = client.get("/api/v1/people?limit=50")
-    assert response.json()["count"] == 33
+    assert response.json()["count"] == 35
 
 
 def test_staff_page_query_count_does_not_grow(

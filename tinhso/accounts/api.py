@@ -33,6 +33,7 @@ from tinhso.accounts.schemas import (
     TokenOut,
     TokenRequest,
 )
+from tinhso.core.pagination import Pagination
 
 router = Router(tags=["auth"])
 people_router = Router(tags=["people"], auth=api_auth)
@@ -113,7 +114,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     operation_id="people_list",
     summary="Người trong phạm vi của tôi, dữ liệu cá nhân đã che (people in my scope, masked)",
 )
-@paginate
+@paginate(Pagination)
 def list_people(
     request: HttpRequest, kind: UserKind | None = None, username: str = ""
 ) -> queries.MaskedPeople:

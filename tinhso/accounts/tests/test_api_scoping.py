@@ -110,6 +110,22 @@ def test_people_list_shows_only_people_in_scope(
 
 
 @pytest.mark.parametrize(
+    "query", ["offset=2147483648", "offset=99999999999999999999", "limit=0", "limit=1001"]
+)
+def test_people_list_refuses_out_of_range_paging_with_422(
+    client: Client, world: World, query: str
+) -> None:
+    response = call(client, world, "operator", "GET", "/people?" + query)
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_people_list_pages_with_limit_and_offset(client: Client, world: World) -> None:
+    body = call(client, world, "operator", "GET", "/people?limit=2&offset=1").json()
+    assert body["count"] == len(EVERYONE) and len(body["items"]) == 2
+
+
+@pytest.mark.parametrize(
     ("actor", "status"),
     [("data_officer_so", 403), ("citizen_a", 403), ("business_b", 403), ("anonymous", 401)],
 )

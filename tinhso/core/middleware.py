@@ -12,6 +12,8 @@ from django.utils import translation
 
 from tinhso.core import context
 
+PROBLEM_JSON = "application/problem+json"
+
 
 def client_ip(request: HttpRequest) -> str | None:
     """Return the address of the client, looking through our own reverse proxies.
@@ -83,9 +85,7 @@ class RejectNulMiddleware:
                 "status": 400,
             }
             return HttpResponse(
-                json.dumps(body, ensure_ascii=False),
-                status=400,
-                content_type="application/problem+json",
+                json.dumps(body, ensure_ascii=False), status=400, content_type=PROBLEM_JSON
             )
         return self.get_response(request)
 
@@ -97,3 +97,34 @@ def _carries_nul(request: HttpRequest) -> bool:
         body = request.body
         return b"\x00" in body or b"\\u0000" in body
     return False
+
+
+class ApiProblemMiddleware:
+    """Give a problem document to API answers that Django or ninja build without one.
+
+    Every error from our own endpoints is already ``application/problem+json``; what is left
+    are the framework's own short answers under ``/api/``, such as 405 for a wrong method.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/problem+json")
+        ):
+            body = {
+                "type": "about:blank",
+                "title": response.reason_phrase,
+                "status": response.status_code,
+            }
+            replacement = HttpResponse(
+                json.dumps(body), status=response.status_code, content_type=PROBLEM_JSON
+            )
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response

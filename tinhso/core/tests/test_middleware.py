@@ -51,3 +51,12 @@ def test_nul_in_a_json_body_is_refused(client: Client) -> None:
         content_type="application/json",
     )
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_wrong_method_on_an_api_path_is_a_problem_document(client: Client) -> None:
+    response = client.delete("/api/v1/ledger/checkpoint")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 405
+    assert "GET" in response["Allow"]

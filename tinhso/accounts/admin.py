@@ -22,20 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.accounts import actions
 from tinhso.accounts.models import ApiToken, PersonalDataAccess, RoleAssignment, User
 from tinhso.accounts.personal_data import masked_values
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An admin that lists and shows rows but never writes."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
+from tinhso.core.admin import ReadOnlyAdmin
 
 # The admin user changing a password, for the form's save (Django builds the form without the
 # request); a ContextVar keeps concurrent requests apart.

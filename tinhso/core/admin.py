@@ -11,7 +11,10 @@ from tinhso.core.models import AuditEntry, LedgerHead
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Show rows, never add, change or delete them."""
+    """Show rows, never add, change or delete them: every write goes through an audited action.
+
+    Shared by every app's admin.
+    """
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -7,20 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.directory.models import AdministrativeUnit, Agency, AgencyCode, UnitSuccession
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search only: every change must be audited by an action."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

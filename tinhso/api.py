@@ -23,7 +23,53 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "title": "Problem",
+    "description": "RFC 9457 problem details; 'errors' lists field errors on 422.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {},
+    },
+    "required": ["type", "title", "status"],
+}
+ERROR_RESPONSES = {
+    400: "Yêu cầu sai (bad request)",
+    401: "Chưa xác thực (not authenticated)",
+    403: "Không có quyền (forbidden)",
+    404: "Không tìm thấy (not found)",
+    405: "Sai phương thức (method not allowed)",
+    422: "Dữ liệu không hợp lệ (validation failed)",
+    429: "Quá nhiều lần thử (too many attempts)",
+}
+
+
+class TinhsoAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document states the problem+json errors every operation may give."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem_ref = {"$ref": "#/components/schemas/Problem"}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in ERROR_RESPONSES.items():
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {PROBLEM_JSON: {"schema": problem_ref}},
+                        },
+                    )
+        return schema
+
+
+api = TinhsoAPI(
     title="tinhso API",
     version="1",
     description="API của nền tảng tỉnh số (tinhso). Lỗi trả về dạng application/problem+json.",

@@ -35,22 +35,25 @@ def _operation(method: str, path: str) -> tuple[str, dict[str, Any]]:
 def assert_matches_openapi(response: HttpResponse, method: str, path: str) -> Any:
     """Assert that a response is documented and its body matches the documented schema.
 
-    Errors (4xx/5xx) must be ``application/problem+json`` with ``title`` and ``status``.
+    Errors (4xx/5xx) must be ``application/problem+json`` with ``title`` and ``status``, and
+    documented like any other response.
     Returns the decoded body.
     """
     template, operation = _operation(method, path)
     body: Any = json.loads(response.content) if response.content else None
-    if response.status_code >= 400:
+    status = response.status_code
+    if status >= 400:
         assert response["Content-Type"].startswith(PROBLEM_JSON), (
-            f"{method} {template} returned {response.status_code} as {response['Content-Type']}"
+            f"{method} {template} returned {status} as {response['Content-Type']}"
         )
-        assert body["status"] == response.status_code and body["title"]
-        return body
-    documented = operation["responses"].get(str(response.status_code))
-    assert documented is not None, f"{method} {template}: {response.status_code} not documented"
-    schema = documented.get("content", {}).get("application/json", {}).get("schema")
+    documented = operation["responses"].get(str(status))
+    assert documented is not None, f"{method} {template}: {status} not documented"
+    content = documented.get("content", {})
+    schema = (content.get(PROBLEM_JSON) or content.get("application/json") or {}).get("schema")
     if schema is not None:
         root = {**schema, "components": openapi().get("components", {})}
         errors = sorted(Draft202012Validator(root).iter_errors(body), key=str)
         assert not errors, f"{method} {template}: " + "; ".join(e.message for e in errors[:5])
+    if status >= 400:
+        assert body["status"] == status and body["title"]
     return body

@@ -65,3 +65,14 @@ def test_api_errors_are_problem_json(client: Client, path: str, status: int) -> 
 def test_openapi_document_and_docs_page_are_served(client: Client) -> None:
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "tinhso API"
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_every_operation_documents_its_errors_as_problem_json() -> None:
+    undocumented = [
+        f"{method.upper()} {path} {status}"
+        for path, operations in openapi()["paths"].items()
+        for method, operation in operations.items()
+        for status in ("401", "403", "404", "422")
+        if PROBLEM_JSON not in operation["responses"].get(status, {}).get("content", {})
+    ]
+    assert not undocumented

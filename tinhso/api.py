@@ -18,6 +18,7 @@ from tinhso.accounts.api import people_router
 from tinhso.accounts.api import router as accounts_router
 from tinhso.core.api import router as ledger_router
 from tinhso.directory.api import router as directory_router
+from tinhso.indicators.api import router as indicators_router
 
 logger = logging.getLogger(__name__)
 
@@ -140,3 +141,4 @@ api.add_router("/auth", accounts_router)
 api.add_router("/people", people_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/directory", directory_router)
+api.add_router("/indicators", indicators_router)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tinhso.core",
     "tinhso.directory",
     "tinhso.accounts",
+    "tinhso.indicators",
 ]
 
 MIDDLEWARE = [

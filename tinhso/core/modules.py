@@ -23,7 +23,7 @@ class SystemEntry:
 
 SYSTEMS: tuple[SystemEntry, ...] = (
     SystemEntry("S1", _("Hệ thống thông tin giải quyết thủ tục hành chính"), "planned"),
-    SystemEntry("S2", _("Hệ thống thông tin báo cáo"), "planned"),
+    SystemEntry("S2", _("Hệ thống thông tin báo cáo"), "foundation"),
     SystemEntry("S3", _("Trung tâm giám sát, điều hành thông minh (IOC)"), "planned"),
     SystemEntry("S4", _("Cổng dữ liệu mở"), "planned"),
     SystemEntry("S5", _("Nền tảng tích hợp, chia sẻ dữ liệu (LGSP)"), "planned"),

@@ -1,12 +1,36 @@
-"""URL map: pages per app, the API at /api/v1, admin, language switch."""
+"""URL map: pages per app, the API at /api/v1, a DHIS2 alias, admin, language switch."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, include, path, re_path
 
 from tinhso.api import api, not_found
 
+api_urls = api.urls
+
+
+def _api_view(route: str) -> Callable[..., Any]:
+    """Return the /api/v1 operation view at ``route``, to answer at another address too.
+
+    The view keeps its authentication, problem+json errors and CSRF rule (Bearer requests are
+    exempt; session requests must carry the CSRF token).
+    """
+    for pattern in api_urls[0]:
+        if isinstance(pattern, URLPattern) and str(pattern.pattern) == route:
+            return pattern.callback
+    raise LookupError(route)
+
+
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls),
+    # A DHIS2 client configured with base URL <site>/dhis2 works unchanged.
+    re_path(
+        r"^dhis2/api/dataValueSets(?:\.json)?/?$",
+        _api_view("indicators/dataValueSets"),
+        name="dhis2-data-value-sets",
+    ),
     re_path(r"^api/(?P<path>.*)$", not_found),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

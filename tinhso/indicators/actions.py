@@ -6,8 +6,9 @@ import csv
 import datetime
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +195,119 @@ def published_rows(unit: AdministrativeUnit) -> Iterable[ValueRow]:
             confidence=row["confidence"],
             note=row["source"],
         )
+
+
+class ImportStrategy(StrEnum):
+    """What an import may do with values that do or do not exist yet (DHIS2 names)."""
+
+    CREATE_AND_UPDATE = "CREATE_AND_UPDATE"
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+
+
+@dataclass
+class ImportResult:
+    """Counts of an import; ``skipped`` are the rows not written, with the reason."""
+
+    imported: int = 0
+    updated: int = 0
+    skipped: list[tuple[ValueRow, str]] = field(default_factory=list)
+
+
+def import_values(
+    rows: Sequence[ValueRow],
+    *,
+    actor: Any,
+    strategy: ImportStrategy = ImportStrategy.CREATE_AND_UPDATE,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Create or update checked values in bulk, audited once for the batch.
+
+    Existing cells are found with one query, so the result tells created (``imported``) from
+    ``updated``. ``CREATE`` skips existing cells, ``UPDATE`` skips new ones; a cell given twice
+    keeps its last value and the earlier one is skipped. With ``dry_run`` nothing is written
+    but the counts are the same.
+
+    Raises:
+        ValidationError: an unknown data element (callers check values first).
+    """
+    result = ImportResult()
+    elements = {
+        e.code: e for e in DataElement.objects.filter(code__in={r.data_element for r in rows})
+    }
+    missing = sorted({r.data_element for r in rows} - set(elements))
+    if missing:
+        raise ValidationError(
+            _("Không có phần tử dữ liệu %(code)s.") % {"code": ", ".join(missing)}
+        )
+    latest: dict[tuple[int, int, str, str], ValueRow] = {}
+    for row in rows:
+        key = (
+            elements[row.data_element].pk,
+            row.unit.pk,
+            row.period,
+            dimension_key(row.dimensions),
+        )
+        if key in latest:
+            result.skipped.append(
+                (latest[key], _("Giá trị bị thay bằng giá trị sau cùng cho cùng ô số liệu."))
+            )
+        latest[key] = row
+    existing: set[tuple[int, int, str, str]] = set()
+    if latest:
+        existing = set(
+            DataValue.objects.filter(
+                data_element_id__in={k[0] for k in latest},
+                unit_id__in={k[1] for k in latest},
+                period__in={k[2] for k in latest},
+            ).values_list("data_element_id", "unit_id", "period", "dimension_key")
+        )
+    to_write: list[DataValue] = []
+    for key, row in latest.items():
+        exists = key in existing
+        if exists and strategy == ImportStrategy.CREATE:
+            result.skipped.append((row, _("Đã có giá trị; chiến lược CREATE không ghi đè.")))
+            continue
+        if not exists and strategy == ImportStrategy.UPDATE:
+            result.skipped.append((row, _("Chưa có giá trị; chiến lược UPDATE không tạo mới.")))
+            continue
+        if exists:
+            result.updated += 1
+        else:
+            result.imported += 1
+        to_write.append(
+            DataValue(
+                data_element_id=key[0],
+                unit_id=key[1],
+                period=row.period,
+                dimensions=row.dimensions,
+                dimension_key=key[3],
+                value=row.value,
+                source=row.source,
+                confidence=row.confidence,
+                note=row.note,
+            )
+        )
+    if dry_run or not to_write:
+        return result
+    with transaction.atomic():
+        DataValue.objects.bulk_create(
+            to_write,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["data_element", "unit", "period", "dimension_key"],
+            update_fields=["dimensions", "value", "source", "confidence", "note", "updated_at"],
+        )
+        record_write(
+            actor=actor,
+            action="indicators.values.import",
+            changes={
+                "imported": result.imported,
+                "updated": result.updated,
+                "ignored": len(result.skipped),
+                "elements": sorted(elements),
+                "strategy": str(strategy),
+            },
+            batch_count=len(to_write),
+        )
+    return result

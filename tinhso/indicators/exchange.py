@@ -1,0 +1,364 @@
+"""DHIS2-compatible ``dataValueSets``: parse JSON/CSV payloads, check them, serialise values.
+
+Identifiers are codes (DHIS2 ``idScheme=code``): ``dataElement`` is a data element code,
+``orgUnit`` an administrative unit code resolved to the unit valid on the **end date** of the
+value's period (codes are reused: ``24`` is Bắc Giang until 30/06/2025 and the new Bắc Ninh
+from 01/07/2025). ``categoryOptionCombo`` is ``default`` (or absent) for no disaggregation,
+otherwise ``name=option;name=option`` with names among the element's ``dimensions``.
+
+Every value that cannot be imported becomes a conflict (``object``, ``value``) and is counted
+as ignored; it is never dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tinhso.accounts.permissions import Perm, can
+from tinhso.directory.models import AdministrativeUnit
+from tinhso.indicators.actions import ValueRow
+from tinhso.indicators.choices import ValueSource, ValueType
+from tinhso.indicators.models import DataElement, DataValue
+from tinhso.indicators.periods import Period
+
+DEFAULT_COC = "default"
+CSV_COLUMNS = (
+    "dataelement",
+    "period",
+    "orgunit",
+    "categoryoptioncombo",
+    "attributeoptioncombo",
+    "value",
+    "storedby",
+    "lastupdated",
+    "comment",
+    "followup",
+)
+# Header names other DHIS2 versions use for the same columns.
+_CSV_ALIASES = {"catoptcombo": "categoryoptioncombo", "attroptcombo": "attributeoptioncombo"}
+SUPPORTED_ID_SCHEME = "code"
+
+
+class PayloadError(ValueError):
+    """The payload as a whole cannot be read (bad JSON shape, unreadable CSV)."""
+
+
+@dataclass(frozen=True)
+class RawValue:
+    """One data value as received, all strings (DHIS2 sends values as strings)."""
+
+    data_element: str
+    period: str
+    org_unit: str
+    category_option_combo: str
+    value: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why one value was ignored: the offending identifier and a bilingual message."""
+
+    object: str
+    value: str
+
+
+@dataclass
+class Checked:
+    """The values ready to store and the conflicts of those that are not."""
+
+    rows: list[ValueRow] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _text(item: Any) -> str:
+    return "" if item is None else str(item).strip()
+
+
+def parse_json(body: Any) -> list[RawValue]:
+    """Read a DXF2 JSON data value set; header ``period``/``orgUnit`` fill values lacking them.
+
+    Raises:
+        PayloadError: the body is not an object with a ``dataValues`` list of objects.
+    """
+    if not isinstance(body, Mapping) or not isinstance(body.get("dataValues"), list):
+        raise PayloadError(
+            "Nội dung phải là đối tượng JSON có danh sách 'dataValues' "
+            "(body must be a JSON object with a 'dataValues' list)."
+        )
+    period = _text(body.get("period"))
+    org_unit = _text(body.get("orgUnit"))
+    values = []
+    for item in body["dataValues"]:
+        if not isinstance(item, Mapping):
+            raise PayloadError(
+                "Mỗi phần tử của 'dataValues' phải là đối tượng "
+                "(each item of 'dataValues' must be an object)."
+            )
+        values.append(
+            RawValue(
+                data_element=_text(item.get("dataElement")),
+                period=_text(item.get("period")) or period,
+                org_unit=_text(item.get("orgUnit")) or org_unit,
+                category_option_combo=_text(item.get("categoryOptionCombo")),
+                value=_text(item.get("value")),
+                comment=_text(item.get("comment")),
+            )
+        )
+    return values
+
+
+def parse_csv(text: str) -> list[RawValue]:
+    """Read DHIS2 CSV (``dataelement,period,orgunit,categoryoptioncombo,...``); header optional.
+
+    A first row whose first cell is ``dataelement`` (any case) is a header and may reorder or
+    omit columns; without it the columns are in the standard order.
+    """
+    rows = [
+        row for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if any(c.strip() for c in row)
+    ]
+    columns = list(CSV_COLUMNS)
+    if rows and rows[0] and rows[0][0].strip().lower() == "dataelement":
+        header = [cell.strip().lower() for cell in rows.pop(0)]
+        columns = [_CSV_ALIASES.get(name, name) for name in header]
+    values = []
+    for row in rows:
+        cells = dict(zip(columns, (cell.strip() for cell in row), strict=False))
+        values.append(
+            RawValue(
+                data_element=cells.get("dataelement", ""),
+                period=cells.get("period", ""),
+                org_unit=cells.get("orgunit", ""),
+                category_option_combo=cells.get("categoryoptioncombo", ""),
+                value=cells.get("value", ""),
+                comment=cells.get("comment", ""),
+            )
+        )
+    return values
+
+
+def parse_coc(text: str) -> dict[str, str]:
+    """Read ``default`` / empty (no disaggregation) or ``level=commune;channel=online``.
+
+    Raises:
+        ValueError: a part is not ``name=option`` or a name repeats.
+    """
+    if not text or text.lower() == DEFAULT_COC:
+        return {}
+    dimensions: dict[str, str] = {}
+    for part in text.split(";"):
+        name, sep, option = (piece.strip() for piece in part.partition("="))
+        if not sep or not name or not option or name in dimensions:
+            raise ValueError(
+                f"Phân tổ không hợp lệ: {text!r}; dùng dạng 'tên=giá trị;...' "
+                f"(invalid categoryOptionCombo {text!r}; use 'name=option;...')"
+            )
+        dimensions[name] = option
+    return dimensions
+
+
+def format_coc(dimensions: Mapping[str, Any]) -> str:
+    """Write a disaggregation as ``categoryOptionCombo`` (``default`` when there is none)."""
+    if not dimensions:
+        return DEFAULT_COC
+    return ";".join(f"{name}={dimensions[name]}" for name in sorted(dimensions))
+
+
+def _number(text: str, value_type: str) -> Decimal:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise ValueError(f"Giá trị không phải là số: {text!r} (value is not a number: {text!r})")
+    if value_type == ValueType.INTEGER and number != number.to_integral_value():
+        raise ValueError(
+            f"Giá trị phải là số nguyên: {text!r} (value must be an integer: {text!r})"
+        )
+    return number
+
+
+def check(values: Sequence[RawValue], *, user: Any) -> Checked:
+    """Turn received values into rows to store, or conflicts; a fixed number of queries.
+
+    Checks, per value: the data element exists; the period parses; the org unit code names a
+    unit on the period's end date; the disaggregation uses the element's dimensions; the value
+    is a number (an integer for integer elements); the unit is within the user's
+    ``data.change`` scope.
+    """
+    result = Checked()
+    elements = {
+        e.code: e for e in DataElement.objects.filter(code__in={v.data_element for v in values})
+    }
+    units_by_code: dict[str, list[AdministrativeUnit]] = {}
+    for candidate in AdministrativeUnit.objects.filter(code__in={v.org_unit for v in values}):
+        units_by_code.setdefault(candidate.code, []).append(candidate)
+    for raw in values:
+        label = f"{raw.data_element}/{raw.period}/{raw.org_unit}"
+        element = elements.get(raw.data_element)
+        if element is None:
+            result.conflicts.append(
+                Conflict(
+                    raw.data_element or label,
+                    f"Không có phần tử dữ liệu mã {raw.data_element!r} "
+                    f"(data element not found: {raw.data_element!r})",
+                )
+            )
+            continue
+        try:
+            period = Period.parse(raw.period)
+        except ValueError as exc:
+            result.conflicts.append(Conflict(raw.period or label, str(exc)))
+            continue
+        unit = _unit_on(units_by_code.get(raw.org_unit, []), period.end)
+        if unit is None:
+            result.conflicts.append(
+                Conflict(
+                    raw.org_unit or label,
+                    f"Không có đơn vị hành chính mã {raw.org_unit!r} vào ngày "
+                    f"{period.end:%d/%m/%Y} (org unit {raw.org_unit!r} not found on "
+                    f"{period.end.isoformat()})",
+                )
+            )
+            continue
+        try:
+            dimensions = parse_coc(raw.category_option_combo)
+        except ValueError as exc:
+            result.conflicts.append(Conflict(raw.category_option_combo, str(exc)))
+            continue
+        unknown = sorted(set(dimensions) - set(element.dimensions))
+        if unknown:
+            result.conflicts.append(
+                Conflict(
+                    raw.category_option_combo,
+                    f"Phần tử {element.code} không có chiều phân tổ {', '.join(unknown)} "
+                    f"(data element {element.code} has no dimension {', '.join(unknown)})",
+                )
+            )
+            continue
+        try:
+            number = _number(raw.value, element.value_type)
+        except ValueError as exc:
+            result.conflicts.append(Conflict(label, str(exc)))
+            continue
+        if not can(user, Perm.DATA_CHANGE, unit):
+            result.conflicts.append(
+                Conflict(
+                    raw.org_unit,
+                    f"Bạn không có quyền nhập số liệu cho đơn vị {raw.org_unit} "
+                    f"(no permission to change data of org unit {raw.org_unit})",
+                )
+            )
+            continue
+        result.rows.append(
+            ValueRow(
+                data_element=element.code,
+                unit=unit,
+                period=period.code,
+                value=number,
+                dimensions=dimensions,
+                source=ValueSource.REPORTED,
+                note=raw.comment,
+            )
+        )
+    return result
+
+
+def _unit_on(units: Iterable[AdministrativeUnit], day: datetime.date) -> AdministrativeUnit | None:
+    for unit in units:
+        if unit.valid_from <= day and (unit.valid_to is None or unit.valid_to >= day):
+            return unit
+    return None
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def _plain(value: Decimal) -> str:
+    """Write a stored decimal without trailing zeros or exponent (``12.500000`` → ``12.5``)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def serialise(value: DataValue) -> dict[str, str]:
+    """Return one stored value as a DXF2 data value (codes; ``storedBy`` is our source)."""
+    return {
+        "dataElement": value.data_element.code,
+        "period": value.period,
+        "orgUnit": value.unit.code,
+        "categoryOptionCombo": format_coc(value.dimensions),
+        "attributeOptionCombo": DEFAULT_COC,
+        "value": _plain(value.value),
+        "storedBy": value.source,
+        "lastUpdated": value.updated_at.isoformat(),
+        "comment": value.note,
+    }
+
+
+def to_csv(values: Iterable[Mapping[str, str]]) -> str:
+    """Write serialised values as DHIS2 CSV with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in values:
+        writer.writerow(
+            [
+                item["dataElement"],
+                item["period"],
+                item["orgUnit"],
+                item["categoryOptionCombo"],
+                item["attributeOptionCombo"],
+                item["value"],
+                item["storedBy"],
+                item["lastUpdated"],
+                item["comment"],
+                "false",
+            ]
+        )
+    return out.getvalue()
+
+
+def unit_matches(
+    unit: AdministrativeUnit, codes: set[str], day: datetime.date, *, children: bool
+) -> bool:
+    """Whether ``unit`` (with parents selected) carries one of ``codes``, or with ``children``
+    sits below a unit that did, on ``day``."""
+    node: AdministrativeUnit | None = unit
+    while node is not None:
+        if (
+            node.code in codes
+            and node.valid_from <= day
+            and (node.valid_to is None or node.valid_to >= day)
+        ):
+            return True
+        if not children:
+            return False
+        node = node.parent
+    return False
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "DEFAULT_COC",
+    "SUPPORTED_ID_SCHEME",
+    "Checked",
+    "Conflict",
+    "PayloadError",
+    "RawValue",
+    "check",
+    "format_coc",
+    "parse_coc",
+    "parse_csv",
+    "parse_json",
+    "serialise",
+    "to_csv",
+    "unit_matches",
+]

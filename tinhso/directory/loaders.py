@@ -31,6 +31,12 @@ REFORM_DATE = datetime.date(2025, 7, 1)
 OLD_FROM = datetime.date(2025, 1, 4)
 """Data version of ``vietnam-provinces`` 0.6.0: the earliest day our old-unit source vouches for."""
 OLD_TO = REFORM_DATE - datetime.timedelta(days=1)
+PROVINCE_FROM = datetime.date(1997, 1, 1)
+"""Bắc Giang and Bắc Ninh, re-established from Hà Bắc by a 1996 resolution of the National
+Assembly, began work on 01/01/1997 [S: press, ngoisao.vn 18/02/2025]. The provinces (not their
+districts and communes, which changed in 2019-2024) are valid from then, so that figures reported
+for 2021-2024 resolve to the province that carried Resolution 111-NQ/TU."""
+PROVINCE_SOURCE = "Tái lập từ tỉnh Hà Bắc, hoạt động từ 01/01/1997 [S]"
 STALE_FROM = datetime.date(2019, 7, 11)
 """HĐND Bắc Giang NQ 20/NQ-HĐND (11/07/2019), the earliest text found naming the stale units."""
 STALE_TO = datetime.date(2019, 12, 31)
@@ -217,15 +223,18 @@ def bac_giang_transition_plan(*, coordinates: bool = True) -> Plan:
         name="Tỉnh Bắc Ninh",
         type=UnitType.TINH,
         level=UnitLevel.PROVINCE,
-        valid_from=OLD_FROM,
+        valid_from=PROVINCE_FROM,
         valid_to=OLD_TO,
-        source="NSO Bảng chuyển đổi ĐVHC mới – cũ; " + PROVINCE_MERGER_BASIS,
+        source="NSO Bảng chuyển đổi ĐVHC mới – cũ; "
+        + PROVINCE_MERGER_BASIS
+        + "; "
+        + PROVINCE_SOURCE,
         note="Chỉ nạp cấp tỉnh: đơn vị cấp huyện, cấp xã của tỉnh Bắc Ninh cũ chưa được nạp.",
     )
     former_bac_ninh = _with_point(former_bac_ninh, points)
     plan.units[former_bac_ninh.key] = former_bac_ninh
     new_province = ("24", REFORM_DATE)
-    for old_province in (("24", OLD_FROM), ("27", OLD_FROM)):
+    for old_province in (("24", PROVINCE_FROM), ("27", PROVINCE_FROM)):
         plan.links.append(
             SuccessionRow(
                 predecessor=old_province,
@@ -260,8 +269,10 @@ def _old_unit_row(
             f"tên chính thức theo {correction.source}."
         )
     level = _LEVELS[record["level"]]
-    parent: UnitKey | None = (record["parent_code"], OLD_FROM) if record["parent_code"] else None
-    valid_from, valid_to = OLD_FROM, OLD_TO
+    parent_from = PROVINCE_FROM if level == UnitLevel.DISTRICT else OLD_FROM
+    parent: UnitKey | None = (record["parent_code"], parent_from) if record["parent_code"] else None
+    valid_from = PROVINCE_FROM if level == UnitLevel.PROVINCE else OLD_FROM
+    valid_to = OLD_TO
     if code in stale:
         # Stale in the source: dissolved in 2019-2020, see data/units-2025/README.md.
         valid_from, valid_to, parent = STALE_FROM, STALE_TO, None
@@ -278,7 +289,7 @@ def _old_unit_row(
         valid_from=valid_from,
         valid_to=valid_to,
         parent=parent,
-        source=_OLD_SOURCE,
+        source=_OLD_SOURCE + ("; " + PROVINCE_SOURCE if level == UnitLevel.PROVINCE else ""),
         note=" ".join(notes),
     )
     if code not in stale:

@@ -289,7 +289,7 @@ def test_unit_search_ignores_diacritics_case_and_normal_form(q: str, code: str) 
 def test_search_across_dates_finds_old_and_new_units() -> None:
     found = {(unit.code, unit.valid_from) for unit in queries.search_units("bac giang")}
 
-    assert ("24", datetime.date(2025, 1, 4)) in found
+    assert ("24", datetime.date(1997, 1, 1)) in found
     assert ("07210", REFORM) in found
 
 
@@ -299,3 +299,12 @@ def test_children_carry_the_number_of_units_below_them_on_the_day() -> None:
 
     assert provinces == {"24": 10, "27": 0}
     assert now == {"24": 99}
+
+
+def test_the_former_provinces_resolve_back_to_their_1997_re_establishment() -> None:
+    # Figures for 2021-2024 are reported against code 24: it must name Bắc Giang then.
+    assert queries.get_unit("24", datetime.date(2023, 6, 1)).name == "Tỉnh Bắc Giang"
+    assert queries.get_unit("27", datetime.date(1997, 1, 1)).name == "Tỉnh Bắc Ninh"
+    assert queries.get_unit("24", datetime.date(2025, 7, 1)).name == "Tỉnh Bắc Ninh"
+    with pytest.raises(AdministrativeUnit.DoesNotExist):
+        queries.get_unit("24", datetime.date(1996, 12, 31))

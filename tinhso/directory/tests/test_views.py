@@ -139,7 +139,7 @@ def test_explorer_search_without_match_shows_an_empty_state(client: Client) -> N
 
 
 def test_explorer_before_our_data_shows_an_empty_state(client: Client) -> None:
-    html = _html(client.get(reverse("directory:explorer"), {"as_of": "2010-01-01"}))
+    html = _html(client.get(reverse("directory:explorer"), {"as_of": "1990-01-01"}))
 
     assert 'class="empty"' in html and "tinhso load-units" in html
 

@@ -61,7 +61,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 __all__ = [
     "COMPARISONS",
@@ -282,6 +282,21 @@ class Negative(Expression):
         return (self.operand,)
 
 
+def _flatten_chain(chain: Any, operators: tuple[str, str]) -> None:
+    """Check a Sum's or Product's operators and merge a leading chain of the same kind into it."""
+    rest = tuple(chain.rest)
+    if not rest or any(operator not in operators for operator, _ in rest):
+        raise ValueError(
+            f"{type(chain).__name__} needs at least one ({operators[0]!r} or "
+            f"{operators[1]!r}, operand) pair"
+        )
+    inner = chain.first
+    if type(inner) is type(chain):
+        object.__setattr__(chain, "first", inner.first)
+        rest = inner.rest + rest
+    object.__setattr__(chain, "rest", rest)
+
+
 @dataclass(frozen=True, slots=True)
 class Sum(Expression):
     """A left-to-right chain ``first + a - b + ...``; ``rest`` pairs an operator with a term.
@@ -295,14 +310,7 @@ class Sum(Expression):
     rest: tuple[tuple[str, Expression], ...]
 
     def __post_init__(self) -> None:
-        rest = tuple(self.rest)
-        if not rest or any(operator not in ("+", "-") for operator, _ in rest):
-            raise ValueError("Sum needs at least one ('+' or '-', term) pair")
-        inner = self.first
-        if isinstance(inner, Sum):  # (a - b) - c is a - b - c: one flat chain
-            object.__setattr__(self, "first", inner.first)
-            rest = inner.rest + rest
-        object.__setattr__(self, "rest", rest)
+        _flatten_chain(self, ("+", "-"))  # (a - b) - c is a - b - c: one flat chain
 
     @property
     def text(self) -> str:
@@ -339,14 +347,7 @@ class Product(Expression):
     rest: tuple[tuple[str, Expression], ...]
 
     def __post_init__(self) -> None:
-        rest = tuple(self.rest)
-        if not rest or any(operator not in ("*", "/") for operator, _ in rest):
-            raise ValueError("Product needs at least one ('*' or '/', factor) pair")
-        inner = self.first
-        if isinstance(inner, Product):  # (a * b) / c is a * b / c: one flat chain
-            object.__setattr__(self, "first", inner.first)
-            rest = inner.rest + rest
-        object.__setattr__(self, "rest", rest)
+        _flatten_chain(self, ("*", "/"))  # (a * b) / c is a * b / c: one flat chain
 
     @property
     def text(self) -> str:

@@ -50,3 +50,56 @@ class ValueSource(models.TextChoices):
     COMPUTED = "computed", _("Tính từ hệ thống")
     PUBLISHED = "published", _("Số liệu đã công bố")
     ILLUSTRATIVE = "illustrative", _("Số liệu minh hoạ")
+
+
+class RegimePeriod(models.TextChoices):
+    """How often a regime's report is due; values are DHIS2 ``periodType`` names."""
+
+    MONTHLY = "Monthly", _("Hằng tháng")
+    QUARTERLY = "Quarterly", _("Hằng quý")
+    SIX_MONTHLY = "SixMonthly", _("6 tháng")
+    YEARLY = "Yearly", _("Hằng năm")
+
+
+class SubmissionStatus(models.TextChoices):
+    """Where a report stands: draft → submitted → approved, or returned for correction."""
+
+    DRAFT = "draft", _("Đang nhập")
+    SUBMITTED = "submitted", _("Đã gửi")
+    APPROVED = "approved", _("Đã phê duyệt")
+    RETURNED = "returned", _("Bị trả lại")
+
+
+class SubmissionAction(models.TextChoices):
+    """Steps in a report's history."""
+
+    SAVE = "save", _("Lưu")
+    SUBMIT = "submit", _("Gửi")
+    APPROVE = "approve", _("Phê duyệt")
+    RETURN = "return", _("Trả lại")
+
+
+class Operator(models.TextChoices):
+    """Comparison of a validation rule's two sides."""
+
+    EQUAL = "==", "="
+    NOT_EQUAL = "!=", "≠"
+    LESS = "<", "<"
+    LESS_OR_EQUAL = "<=", "≤"
+    GREATER = ">", ">"
+    GREATER_OR_EQUAL = ">=", "≥"
+
+
+class Importance(models.TextChoices):
+    """How serious a broken validation rule is; high blocks submission."""
+
+    HIGH = "high", _("Cao (chặn gửi)")
+    MEDIUM = "medium", _("Trung bình")
+    LOW = "low", _("Thấp")
+
+
+class FlagKind(models.TextChoices):
+    """Why a value looks unusual."""
+
+    MODIFIED_Z = "modified_z", _("Khác thường so với các kỳ trước (z cải tiến)")
+    LAST_YEAR = "last_year", _("Chênh lệch lớn so với cùng kỳ năm trước")

@@ -36,5 +36,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tinhso.accounts.urls")),
     path("units/", include("tinhso.directory.urls")),
+    path("reports/", include("tinhso.indicators.urls")),
     path("", include("tinhso.core.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Exchange formats of the reporting API beyond dataValueSets: ADX and SDMX."""
+
+from ninja import Router
+
+router = Router(tags=["indicators"])

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,9 +12,12 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Hệ thống thông tin báo cáo")
 
     def ready(self) -> None:
-        """Seed the resolution's targets in the demo."""
+        """Register the demo data, the completeness counts and the home tiles."""
         from tinhso.core import registry
+        from tinhso.indicators import registry as computed
         from tinhso.indicators.demo import load_demo
+        from tinhso.indicators.demo_regimes import load_regime_demo
+        from tinhso.indicators.report_queries import completeness_counts
 
         registry.register_demo_loader(
             registry.DemoLoader(
@@ -22,3 +27,15 @@ class IndicatorsConfig(AppConfig):
                 order=30,
             )
         )
+        registry.register_demo_loader(
+            registry.DemoLoader(
+                key="indicators.regimes",
+                title=_("Chế độ báo cáo và các kỳ báo cáo gần nhất"),
+                load=load_regime_demo,
+                order=31,
+            )
+        )
+        for code in ("REPORTS_EXPECTED", "REPORTS_SENT", "REPORTS_ON_TIME"):
+            computed.register(
+                computed.ComputedElement(code=code, compute=partial(completeness_counts, code))
+            )

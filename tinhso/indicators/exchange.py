@@ -17,15 +17,16 @@ import datetime
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from tinhso.accounts.permissions import Perm, can
 from tinhso.directory.models import AdministrativeUnit
 from tinhso.indicators.actions import ValueRow
-from tinhso.indicators.choices import ValueSource, ValueType
+from tinhso.indicators.choices import ValueSource
 from tinhso.indicators.models import DataElement, DataValue
 from tinhso.indicators.periods import Period
+from tinhso.indicators.validation import parse_number
 
 DEFAULT_COC = "default"
 CSV_COLUMNS = (
@@ -170,20 +171,6 @@ def format_coc(dimensions: Mapping[str, Any]) -> str:
     return ";".join(f"{name}={dimensions[name]}" for name in sorted(dimensions))
 
 
-def _number(text: str, value_type: str) -> Decimal:
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        raise ValueError(f"Giá trị không phải là số: {text!r} (value is not a number: {text!r})")
-    if value_type == ValueType.INTEGER and number != number.to_integral_value():
-        raise ValueError(
-            f"Giá trị phải là số nguyên: {text!r} (value must be an integer: {text!r})"
-        )
-    return number
-
-
 def check(values: Sequence[RawValue], *, user: Any) -> Checked:
     """Turn received values into rows to store, or conflicts; a fixed number of queries.
 
@@ -243,7 +230,7 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
             )
             continue
         try:
-            number = _number(raw.value, element.value_type)
+            number = parse_number(raw.value, element.value_type)
         except ValueError as exc:
             result.conflicts.append(Conflict(label, str(exc)))
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from tinhso.indicators.choices import (
     ValueSource,
     ValueType,
 )
+from tinhso.indicators.periods import CutoffRule, DeadlineRule, PeriodType
 
 
 class DataElement(TimeStampedModel):
@@ -72,6 +75,11 @@ class Indicator(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+
+def dimension_key(dimensions: dict[str, str]) -> str:
+    """Canonical text of a disaggregation, part of a value's identity."""
+    return json.dumps(dimensions, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 class DataValue(TimeStampedModel):
@@ -191,6 +199,20 @@ class ReportingRegime(TimeStampedModel):
     data_elements = models.ManyToManyField(
         DataElement, related_name="regimes", verbose_name=_("biểu mẫu (phần tử dữ liệu)")
     )
+    dimension_options = models.JSONField(
+        _("các lựa chọn phân tổ"),
+        default=dict,
+        blank=True,
+        help_text=_('Ví dụ {"level": ["commune"]}: các ô của biểu mẫu theo từng phân tổ.'),
+    )
+    recipient = models.ForeignKey(
+        "directory.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan nhận báo cáo"),
+    )
 
     class Meta:
         verbose_name = _("chế độ báo cáo")
@@ -199,6 +221,24 @@ class ReportingRegime(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    @property
+    def period_kind(self) -> PeriodType:
+        """The regime's period type as the periods module knows it."""
+        return PeriodType(self.period_type)
+
+    @property
+    def cutoff_rule(self) -> CutoffRule:
+        """The data window rule (Decree 09/2019 cut-off, configurable)."""
+        return CutoffRule(start_day=self.cutoff_start_day)
+
+    @property
+    def deadline_rule(self) -> DeadlineRule:
+        """When a period's report is due."""
+        return DeadlineRule(
+            days_after_period_end=self.deadline_days,
+            day_of_last_month=self.deadline_day_of_last_month,
+        )
 
 
 class ApprovalStep(models.Model):

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from tinhso.accounts.permissions import Perm, scope_queryset
+from tinhso.accounts.permissions import Perm, scope_queryset, scope_set
 from tinhso.indicators import validation
 from tinhso.indicators.choices import Importance, SubmissionStatus
 from tinhso.indicators.expressions import Reference, parse
@@ -186,6 +186,29 @@ def visible_reports(user: Any) -> QuerySet[Submission]:
         "-period", "regime__code", "unit__code"
     )
     return scope_queryset(user, Perm.DATA_VIEW, reports, unit_field="unit")
+
+
+def waiting_for(user: Any) -> QuerySet[Submission]:
+    """Submitted reports whose next approval step falls within ``user``'s approval scope.
+
+    A step bound to an agency needs the agency in scope; a step bound to a unit level needs the
+    report's unit in scope (the approve action then checks the exact ancestor).
+    """
+    allowed = scope_set(user, Perm.DATA_APPROVE)
+    if allowed.empty:
+        return Submission.objects.none()
+    step_is_next = Q(regime__approval_steps__order=F("approved_steps") + 1)
+    by_agency = allowed.q(agency_field="regime__approval_steps__agency")
+    by_unit = Q(regime__approval_steps__agency__isnull=True) & allowed.q(unit_field="unit")
+    # One filter() call, so that the step matched as next is the one whose approver matches.
+    return (
+        Submission.objects.filter(
+            Q(status=SubmissionStatus.SUBMITTED) & step_is_next & (by_agency | by_unit)
+        )
+        .select_related("regime", "unit")
+        .distinct()
+        .order_by("submitted_at", "pk")
+    )
 
 
 @dataclass(frozen=True)

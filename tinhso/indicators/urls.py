@@ -4,4 +4,5 @@ from tinhso.indicators import entry_views, scorecard_views
 
 app_name = "indicators"
 
-urlpatterns = entry_views.urlpatterns + scorecard_views.urlpatterns
+# The scorecard's fixed paths come first: a report's path is any three segments.
+urlpatterns = scorecard_views.urlpatterns + entry_views.urlpatterns

@@ -703,11 +703,7 @@ def next_step(submission: Submission) -> ApprovalStep | None:
     return submission.regime.approval_steps.filter(order__gt=submission.approved_steps).first()
 
 
-def may_approve(user: Any, submission: Submission) -> bool:
-    """Whether ``user`` may approve or return the report at its current level."""
-    step = next_step(submission)
-    if step is None:
-        return False
+def _approves_at(user: Any, submission: Submission, step: ApprovalStep) -> bool:
     if step.agency_id is not None:
         return can(user, Perm.DATA_APPROVE, step.agency)
     unit = submission.unit
@@ -717,6 +713,20 @@ def may_approve(user: Any, submission: Submission) -> bool:
             unit,
         )
     return can(user, Perm.DATA_APPROVE, unit)
+
+
+def may_approve(user: Any, submission: Submission) -> bool:
+    """Whether ``user`` may approve or return the report at its current level."""
+    step = next_step(submission)
+    return step is not None and _approves_at(user, submission, step)
+
+
+def may_review(user: Any, submission: Submission) -> bool:
+    """Whether ``user`` approves the report at any level of its chain (so may read it)."""
+    return any(
+        _approves_at(user, submission, step)
+        for step in submission.regime.approval_steps.select_related("agency")
+    )
 
 
 def approve_report(

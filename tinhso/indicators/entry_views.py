@@ -64,7 +64,7 @@ def _place(regime: str, unit: str, period: str) -> Place:
 
 
 def _visible(user: Any, report: Submission) -> None:
-    if not (can(user, Perm.DATA_VIEW, report.unit) or actions.may_approve(user, report)):
+    if not (can(user, Perm.DATA_VIEW, report.unit) or actions.may_review(user, report)):
         raise PermissionDenied(_("Bạn không có quyền xem báo cáo này."))
 
 

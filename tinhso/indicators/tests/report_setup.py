@@ -53,6 +53,12 @@ def element(code: str, **extra: Any) -> DataElement:
 
 @pytest.fixture
 def setup(db: Any) -> Setup:
+    """The regime of :func:`build_setup`, for tests that use the database."""
+    return build_setup()
+
+
+def build_setup() -> Setup:
+    """A monthly regime BC-THU (two approval levels, one blocking rule) and its people."""
     province = UnitFactory.create(code="24", name="Tỉnh Bắc Ninh", type="tinh", level=1)
     commune_a = UnitFactory.create(code="07210", name="Phường Bắc Giang", parent=province)
     commune_b = UnitFactory.create(code="07663", name="Xã Tuấn Đạo", parent=province)

@@ -27,7 +27,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from tinhso.indicators.exchange import (
@@ -128,7 +128,7 @@ class _ForbiddenDeclaration(Exception):
     pass
 
 
-def _refuse_declaration(*args: Any) -> None:
+def _refuse_declaration(*args: Any) -> NoReturn:
     raise _ForbiddenDeclaration
 
 

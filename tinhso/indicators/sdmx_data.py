@@ -1,5 +1,5 @@
-"""SDMX data messages of stored values: SDMX-ML 2.1, SDMX-CSV 2.0 (both via ``sdmx1``) and
-SDMX-JSON 1.0 (our own writer: ``sdmx1`` reads SDMX-JSON but does not write it).
+"""SDMX data messages of stored values: SDMX-ML 2.1 (via ``sdmx1``), SDMX-CSV 2.0 and
+SDMX-JSON 1.0 (our own writers: ``sdmx1`` writes no SDMX-JSON, and its CSV has float values).
 
 A dataflow is a reporting regime (its data elements) or ``ALL`` (every data element). Its
 structure has the dimensions ``DATA_ELEMENT``, ``REF_AREA`` (the administrative unit code),
@@ -13,6 +13,7 @@ is not applicable (``_Z``), the SDMX conventions.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
@@ -20,12 +21,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
 import sdmx
 from django.conf import settings
 from sdmx.model import common
 from sdmx.model import v21 as model
-from sdmx.writer.csv import to_csv
 
 from tinhso.indicators.exchange import serialise
 from tinhso.indicators.models import DataElement, DataValue
@@ -177,18 +176,30 @@ def to_sdmx_ml(cube: Cube, *, message_id: str, prepared: datetime.datetime) -> b
 
 
 def to_sdmx_csv(cube: Cube) -> str:
-    """Write a cube as SDMX-CSV 2.0 (``STRUCTURE,STRUCTURE_ID,ACTION,<dimensions>,OBS_VALUE,
-    SOURCE,CONFIDENCE``)."""
-    data_set, _ = _data_set(cube)
-    if not data_set.obs:
-        columns = ["STRUCTURE", "STRUCTURE_ID", "ACTION", *cube.dimensions, "OBS_VALUE"]
-        return ",".join(columns + list(ATTRIBUTES)) + "\n"
-    frame: Any = to_csv(data_set, rtype=pd.DataFrame, attributes="o")
-    for attribute in ATTRIBUTES:
-        if attribute not in frame.columns:
-            frame[attribute] = ""
+    """Write a cube as SDMX-CSV 2.0: ``STRUCTURE,STRUCTURE_ID,ACTION,<dimensions>,OBS_VALUE,
+    SOURCE,CONFIDENCE``, one row per observation, values exactly as stored.
+
+    Ours rather than ``sdmx1``'s writer, which goes through pandas and turns ``412`` into
+    ``412.0`` (and decimals into binary floats).
+    """
     out = io.StringIO()
-    frame.to_csv(out, index=False, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["STRUCTURE", "STRUCTURE_ID", "ACTION", *cube.dimensions, "OBS_VALUE", *ATTRIBUTES]
+    )
+    structure_id = f"{agency_id()}:{cube.flow}({VERSION})"
+    for item in cube.observations:
+        writer.writerow(
+            [
+                "dataflow",
+                structure_id,
+                "I",
+                *(item.key[d] for d in cube.dimensions),
+                item.value,
+                item.source,
+                item.confidence,
+            ]
+        )
     return out.getvalue()
 
 

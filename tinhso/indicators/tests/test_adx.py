@@ -126,7 +126,7 @@ def test_the_data_set_filter_keeps_the_regimes_elements_and_names_its_groups(
     )
     assert {(g.get("dataSet"), g.get("orgUnit")) for g in root} == {("BC_KT_NAM", "24")}
     assert {v.get("dataElement") for g in root for v in g} == {"GRDP_GROWTH"}
-    missing = client.get(URL, {"dataSet": "NO_SUCH"})
+    missing: Any = client.get(URL, {"dataSet": "NO_SUCH"})
     assert missing.status_code == 404
     assert_matches_openapi(missing, "GET", URL)
 
@@ -303,7 +303,11 @@ def test_an_officer_of_one_commune_cannot_import_or_export_another_communes_valu
 
 
 def test_unauthenticated_requests_get_a_401_problem(client: Client, world: World) -> None:
-    for response, method in ((post_adx(client, message()), "POST"), (client.get(URL), "GET")):
+    responses: list[tuple[Any, str]] = [
+        (post_adx(client, message()), "POST"),
+        (client.get(URL), "GET"),
+    ]
+    for response, method in responses:
         assert response.status_code == 401
         assert_matches_openapi(response, method, URL)
 

@@ -81,17 +81,25 @@ class Cube:
     observations: tuple[Observation, ...]
 
 
-def dimensions_of(elements: Iterable[DataElement]) -> tuple[str, ...]:
-    """Return the dataflow's dimension ids for its data elements, ``TIME_PERIOD`` last."""
-    disaggregations = sorted({str(name) for element in elements for name in element.dimensions})
-    return (*FIXED_DIMENSIONS, *disaggregations, TIME_DIMENSION)
+def dimensions_of(
+    elements: Iterable[DataElement], values: Iterable[DataValue] = ()
+) -> tuple[str, ...]:
+    """Return the dataflow's dimension ids, ``TIME_PERIOD`` last.
+
+    The disaggregations are those of its data elements, and of ``values`` too: a value kept
+    from before its element lost a dimension must not collide with the total.
+    """
+    names = {str(name) for element in elements for name in element.dimensions}
+    names |= {str(name) for value in values for name in value.dimensions}
+    return (*FIXED_DIMENSIONS, *sorted(names), TIME_DIMENSION)
 
 
 def build(
     flow: str, name: str, elements: Sequence[DataElement], values: Iterable[DataValue]
 ) -> Cube:
     """Key stored values (element and unit selected) by the dataflow's dimensions."""
-    dimensions = dimensions_of(elements)
+    values = list(values)
+    dimensions = dimensions_of(elements, values)
     disaggregations = dimensions[len(FIXED_DIMENSIONS) : -1]
     observations = []
     for value in values:

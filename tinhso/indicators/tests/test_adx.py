@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tinhso.accounts import actions as account_actions
 from tinhso.core.models import AuditEntry
 from tinhso.core.testing import assert_matches_openapi, openapi
 from tinhso.indicators import adx
-from tinhso.indicators.models import DataValue, ReportingRegime
+from tinhso.indicators.models import DataElement, DataValue, ReportingRegime
 from tinhso.indicators.tests.exchange_world import World, build, load_payload, stored
 
 URL = "/api/v1/indicators/adx"
@@ -329,3 +330,45 @@ def test_the_openapi_document_describes_the_adx_content_types(world: World) -> N
     assert "415" in operations["post"]["responses"]
     assert operations["get"]["operationId"] == "indicators_adx_export"
     assert adx.MEDIA_TYPE in operations["get"]["responses"]["200"]["content"]
+
+
+def test_dimensions_that_cannot_be_attributes_travel_as_a_category_option_combo(
+    client: Client, world: World
+) -> None:
+    DataElement.objects.filter(code="GRDP_GROWTH").update(dimensions=["nhóm ngành", "value"])
+    client.force_login(world.operator)
+    load_payload(
+        client,
+        {
+            "dataValues": [
+                {
+                    "dataElement": "GRDP_GROWTH",
+                    "period": "2025",
+                    "orgUnit": "24",
+                    "categoryOptionCombo": "nhóm ngành=công nghiệp;value=x",
+                    "value": "9.5",
+                }
+            ]
+        },
+    )
+    before = stored()
+    exported = client.get(URL, {"dataElement": "GRDP_GROWTH"}).content
+    item = ET.fromstring(exported)[0][0]  # noqa: S314 (our own output)
+    assert item.attrib == {
+        "dataElement": "GRDP_GROWTH",
+        "categoryOptionCombo": "nhóm ngành=công nghiệp;value=x",
+        "value": "9.5",
+    }
+    DataValue.objects.all().delete()
+    assert post_adx(client, exported).json()["importCount"]["imported"] == 1
+    assert stored() == before
+
+
+def test_a_partner_system_imports_and_exports_with_a_bearer_token(world: World) -> None:
+    _, secret = account_actions.create_token(world.operator, actor=world.operator, name="adx")
+    partner = Client(enforce_csrf_checks=True, headers={"Authorization": "Bearer " + secret})
+    body = message(group("BC_KT_NAM", "24", "2025-01-01/P1Y", value("GRDP_GROWTH", "6")))
+    summary = partner.post(URL, body, content_type=adx.MEDIA_TYPE).json()
+    assert summary["importCount"]["imported"] == 1
+    root = ET.fromstring(partner.get(URL).content)  # noqa: S314 (our own output)
+    assert [v.get("value") for g in root for v in g] == ["6"]

@@ -240,7 +240,7 @@ def parse(body: bytes) -> AdxMessage:
 
 
 def accepted_values(message: AdxMessage) -> tuple[list[RawValue], list[Conflict]]:
-    """Keep the values whose element belongs to their group's data set; one query.
+    """Keep the values whose element belongs to their group's data set; two queries.
 
     ``dataSet="ALL"`` admits every element; an unknown regime code, or an element outside
     the regime's form, is a conflict.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -134,56 +135,51 @@ def _read_payload(request: HttpRequest) -> list[exchange.RawValue]:
     )
 
 
-@router.post(
-    "/dataValueSets",
-    auth=api_auth,
-    response=ImportSummary,
-    operation_id="indicators_data_value_sets_import",
-    summary="Nhập bộ giá trị số liệu DHIS2 (import a DHIS2 dataValueSet, JSON or CSV)",
-    openapi_extra={"requestBody": _IMPORT_BODY},
-)
-def import_data_value_set(
-    request: HttpRequest,
-    dryRun: str | None = None,
-    idScheme: str | None = None,
-    dataElementIdScheme: str | None = None,
-    orgUnitIdScheme: str | None = None,
-    importStrategy: str = actions.ImportStrategy.CREATE_AND_UPDATE.value,
-) -> dict[str, Any]:
-    """Import values identified by codes; bad values become conflicts and are ignored.
+def import_options(
+    *, dry_run: str | None, strategy: str, **id_schemes: str | None
+) -> tuple[actions.ImportStrategy, bool]:
+    """Read the DHIS2 import parameters shared by every import format.
 
-    ``orgUnit`` codes resolve to the unit valid on the end of each value's period. Each value's
-    unit must lie within the caller's ``data.change`` scope. HTTP 200 with a DHIS2
-    ImportSummary (``status`` ERROR when nothing could be imported); ``dryRun=true`` checks
-    and counts without writing.
+    Raises:
+        HttpError: 400 for an id scheme other than ``code`` or an unknown ``importStrategy``.
     """
-    _check_id_schemes(
-        idScheme=idScheme,
-        dataElementIdScheme=dataElementIdScheme,
-        orgUnitIdScheme=orgUnitIdScheme,
-    )
+    _check_id_schemes(**id_schemes)
     try:
-        strategy = actions.ImportStrategy(importStrategy.strip().upper())
+        chosen = actions.ImportStrategy(strategy.strip().upper())
     except ValueError:
         raise HttpError(
             400,
-            f"importStrategy={importStrategy} không được hỗ trợ; dùng CREATE_AND_UPDATE, CREATE "
-            f"hoặc UPDATE (importStrategy={importStrategy} is not supported)",
+            f"importStrategy={strategy} không được hỗ trợ; dùng CREATE_AND_UPDATE, CREATE "
+            f"hoặc UPDATE (importStrategy={strategy} is not supported)",
         ) from None
-    dry_run = _flag(dryRun)
-    user = request.auth  # type: ignore[attr-defined]
-    received = _read_payload(request)
+    return chosen, _flag(dry_run)
+
+
+def import_summary(
+    received: list[exchange.RawValue],
+    *,
+    user: Any,
+    strategy: actions.ImportStrategy,
+    dry_run: bool,
+    conflicts: Sequence[exchange.Conflict] = (),
+) -> dict[str, Any]:
+    """Check and import received values; return the DHIS2 ImportSummary of the batch.
+
+    ``conflicts`` are values the format's parser already refused (e.g. an ADX period that is
+    not a reporting period); they are reported and counted as ignored like the others.
+    """
     checked = exchange.check(received, user=user)
     result = actions.import_values(checked.rows, actor=user, strategy=strategy, dry_run=dry_run)
-    conflicts = [{"object": c.object, "value": c.value} for c in checked.conflicts]
-    conflicts += [
+    refused = [*conflicts, *checked.conflicts]
+    listed = [{"object": c.object, "value": c.value} for c in refused]
+    listed += [
         {
             "object": f"{row.data_element}/{row.period}/{row.unit.code}",
             "value": reason,
         }
         for row, reason in result.skipped
     ]
-    ignored = len(checked.conflicts) + len(result.skipped)
+    ignored = len(refused) + len(result.skipped)
     written = result.imported + result.updated
     if ignored and not written:
         status = "ERROR"
@@ -207,9 +203,44 @@ def import_data_value_set(
             "ignored": ignored,
             "deleted": 0,
         },
-        "conflicts": conflicts,
+        "conflicts": listed,
         "dryRun": dry_run,
     }
+
+
+@router.post(
+    "/dataValueSets",
+    auth=api_auth,
+    response=ImportSummary,
+    operation_id="indicators_data_value_sets_import",
+    summary="Nhập bộ giá trị số liệu DHIS2 (import a DHIS2 dataValueSet, JSON or CSV)",
+    openapi_extra={"requestBody": _IMPORT_BODY},
+)
+def import_data_value_set(
+    request: HttpRequest,
+    dryRun: str | None = None,
+    idScheme: str | None = None,
+    dataElementIdScheme: str | None = None,
+    orgUnitIdScheme: str | None = None,
+    importStrategy: str = actions.ImportStrategy.CREATE_AND_UPDATE.value,
+) -> dict[str, Any]:
+    """Import values identified by codes; bad values become conflicts and are ignored.
+
+    ``orgUnit`` codes resolve to the unit valid on the end of each value's period. Each value's
+    unit must lie within the caller's ``data.change`` scope. HTTP 200 with a DHIS2
+    ImportSummary (``status`` ERROR when nothing could be imported); ``dryRun=true`` checks
+    and counts without writing.
+    """
+    strategy, dry_run = import_options(
+        dry_run=dryRun,
+        strategy=importStrategy,
+        idScheme=idScheme,
+        dataElementIdScheme=dataElementIdScheme,
+        orgUnitIdScheme=orgUnitIdScheme,
+    )
+    received = _read_payload(request)
+    user = request.auth  # type: ignore[attr-defined]
+    return import_summary(received, user=user, strategy=strategy, dry_run=dry_run)
 
 
 def _period_or_400(code: str) -> Period:

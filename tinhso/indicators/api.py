@@ -250,6 +250,57 @@ def _period_or_400(code: str) -> Period:
         raise HttpError(400, str(exc)) from None
 
 
+def exported_values(
+    request: HttpRequest,
+    *,
+    elements: set[str] | None,
+    dataElement: list[str],
+    period: list[str],
+    orgUnit: list[str],
+    startDate: datetime.date | None,
+    endDate: datetime.date | None,
+    children: str | None,
+) -> list[DataValue]:
+    """Stored values the caller may view, filtered as ``GET dataValueSets`` filters them.
+
+    ``elements`` (a regime's data elements) narrows further when given.
+    """
+    periods = {_period_or_400(code).code for code in period}
+    values = DataValue.objects.select_related(
+        "data_element", "unit", "unit__parent", "unit__parent__parent"
+    ).order_by("data_element__code", "period", "unit__code", "dimension_key")
+    if elements is not None:
+        values = values.filter(data_element__code__in=elements)
+    if dataElement:
+        values = values.filter(data_element__code__in=dataElement)
+    if periods:
+        values = values.filter(period__in=periods)
+    codes = set(orgUnit)
+    with_children = _flag(children)
+    if codes:
+        if with_children:
+            values = values.filter(
+                Q(unit__code__in=codes)
+                | Q(unit__parent__code__in=codes)
+                | Q(unit__parent__parent__code__in=codes)
+            )
+        else:
+            values = values.filter(unit__code__in=codes)
+    user = request.auth  # type: ignore[attr-defined]
+    values = scope_queryset(user, Perm.DATA_VIEW, values, unit_field="unit")
+    kept = []
+    for value in values:
+        span = Period.parse(value.period)
+        if startDate is not None and span.start < startDate:
+            continue
+        if endDate is not None and span.end > endDate:
+            continue
+        if codes and not exchange.unit_matches(value.unit, codes, span.end, children=with_children):
+            continue
+        kept.append(value)
+    return kept
+
+
 @router.get(
     "/dataValueSets",
     auth=api_auth,
@@ -273,37 +324,17 @@ def export_data_value_set(
     ``children=true`` also units below it); ``startDate``/``endDate`` keep periods lying within
     them. ``Accept: text/csv`` or ``format=csv`` answers DHIS2 CSV.
     """
-    periods = {_period_or_400(code).code for code in period}
-    values = DataValue.objects.select_related(
-        "data_element", "unit", "unit__parent", "unit__parent__parent"
-    ).order_by("data_element__code", "period", "unit__code", "dimension_key")
-    if dataElement:
-        values = values.filter(data_element__code__in=dataElement)
-    if periods:
-        values = values.filter(period__in=periods)
-    codes = set(orgUnit)
-    with_children = _flag(children)
-    if codes:
-        if with_children:
-            values = values.filter(
-                Q(unit__code__in=codes)
-                | Q(unit__parent__code__in=codes)
-                | Q(unit__parent__parent__code__in=codes)
-            )
-        else:
-            values = values.filter(unit__code__in=codes)
-    user = request.auth  # type: ignore[attr-defined]
-    values = scope_queryset(user, Perm.DATA_VIEW, values, unit_field="unit")
-    rows = []
-    for value in values:
-        span = Period.parse(value.period)
-        if startDate is not None and span.start < startDate:
-            continue
-        if endDate is not None and span.end > endDate:
-            continue
-        if codes and not exchange.unit_matches(value.unit, codes, span.end, children=with_children):
-            continue
-        rows.append(exchange.serialise(value))
+    values = exported_values(
+        request,
+        elements=None,
+        dataElement=dataElement,
+        period=period,
+        orgUnit=orgUnit,
+        startDate=startDate,
+        endDate=endDate,
+        children=children,
+    )
+    rows = [exchange.serialise(value) for value in values]
     wants_csv = (format or "").lower() == "csv" or (
         format is None and "text/csv" in request.headers.get("Accept", "")
     )

@@ -11,7 +11,6 @@ import datetime
 import uuid
 from typing import Any, Literal
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,11 +18,9 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from tinhso.accounts.auth import api_auth
-from tinhso.accounts.permissions import Perm, scope_queryset
 from tinhso.indicators import actions, adx, exchange, sdmx_data
-from tinhso.indicators.api import import_options, import_summary
-from tinhso.indicators.models import DataElement, DataValue, ReportingRegime
-from tinhso.indicators.periods import Period
+from tinhso.indicators.api import exported_values, import_options, import_summary
+from tinhso.indicators.models import DataElement, ReportingRegime
 from tinhso.indicators.schemas import ImportSummary
 
 router = Router(tags=["indicators"])
@@ -151,68 +148,8 @@ def import_adx(
     )
 
 
-def _flag(text: str | None) -> bool:
-    return (text or "").strip().lower() in ("true", "1", "yes")
-
-
 def _regime_or_404(code: str) -> ReportingRegime:
     return get_object_or_404(ReportingRegime, code=code)
-
-
-def _exported_values(
-    request: HttpRequest,
-    *,
-    elements: set[str] | None,
-    dataElement: list[str],
-    period: list[str],
-    orgUnit: list[str],
-    startDate: datetime.date | None,
-    endDate: datetime.date | None,
-    children: str | None,
-) -> list[DataValue]:
-    """Stored values the caller may view, filtered as ``GET dataValueSets`` filters them.
-
-    ``elements`` (a regime's data elements) narrows further when given.
-    """
-    periods: set[str] = set()
-    for code in period:
-        try:
-            periods.add(Period.parse(code).code)
-        except ValueError as exc:
-            raise HttpError(400, str(exc)) from None
-    values = DataValue.objects.select_related(
-        "data_element", "unit", "unit__parent", "unit__parent__parent"
-    ).order_by("data_element__code", "period", "unit__code", "dimension_key")
-    if elements is not None:
-        values = values.filter(data_element__code__in=elements)
-    if dataElement:
-        values = values.filter(data_element__code__in=dataElement)
-    if periods:
-        values = values.filter(period__in=periods)
-    codes = set(orgUnit)
-    with_children = _flag(children)
-    if codes:
-        if with_children:
-            values = values.filter(
-                Q(unit__code__in=codes)
-                | Q(unit__parent__code__in=codes)
-                | Q(unit__parent__parent__code__in=codes)
-            )
-        else:
-            values = values.filter(unit__code__in=codes)
-    user = request.auth  # type: ignore[attr-defined]
-    values = scope_queryset(user, Perm.DATA_VIEW, values, unit_field="unit")
-    kept = []
-    for value in values:
-        span = Period.parse(value.period)
-        if startDate is not None and span.start < startDate:
-            continue
-        if endDate is not None and span.end > endDate:
-            continue
-        if codes and not exchange.unit_matches(value.unit, codes, span.end, children=with_children):
-            continue
-        kept.append(value)
-    return kept
 
 
 @router.get(
@@ -249,7 +186,7 @@ def export_adx(
             "-reportingregime__code"
         ).values_list("dataelement__code", "reportingregime__code")
         data_set_of = dict(pairs)
-    values = _exported_values(
+    values = exported_values(
         request,
         elements=elements,
         dataElement=dataElement,
@@ -311,7 +248,7 @@ def sdmx_data_message(
         name = regime.name
         flow_elements = list(regime.data_elements.all())
         elements = {element.code for element in flow_elements}
-    values = _exported_values(
+    values = exported_values(
         request,
         elements=elements,
         dataElement=dataElement,

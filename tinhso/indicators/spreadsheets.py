@@ -246,6 +246,11 @@ def report_workbook(
             check = checks[element.value_type] = _validation(element.value_type)
             sheet.add_data_validation(check)
         check.add(value_cell)
+    # Names come from the database: text that looks like a formula stays text.
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for letter, width in zip("ABCDEF", (22, 50, 24, 14, 18, 24), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.column_dimensions["F"].hidden = True
@@ -435,7 +440,8 @@ def _read_rows(
     """Each non-empty row after the header: its number, raw values and the value's format."""
     width = max(columns.values())
     seen = 0
-    for row in sheet.iter_rows(min_row=header + 1, max_col=width):
+    # Read-only rows come one per sheet row, gaps filled, and their empty cells know no row.
+    for number, row in enumerate(sheet.iter_rows(min_row=header + 1, max_col=width), header + 1):
         by_name = {}
         number_format = "General"
         for name, column in columns.items():
@@ -450,7 +456,7 @@ def _read_rows(
             raise SpreadsheetError(
                 f"Tệp có hơn {MAX_ROWS} dòng số liệu (the file has more than {MAX_ROWS} data rows)"
             )
-        yield row[0].row, by_name, number_format
+        yield number, by_name, number_format
 
 
 def read_report_workbook(

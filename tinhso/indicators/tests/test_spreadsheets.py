@@ -163,13 +163,26 @@ def test_a_row_typed_by_hand_is_matched_by_its_disaggregation_label(setup: Setup
     book, sheet, _rows = open_template(template(submission))
     sheet.append(["WORK_TOTAL", "", "level=commune", "", 15, None])
     sheet.append(["WORK_TOTAL", "", "level=district", "", 3, None])
+    sheet.append([])
+    sheet.append([None, None, None, None, 9, None])
+    sheet.append(["WORK_TOTAL", "", "level=province", "", datetime.date(2026, 11, 1), None])
 
     reading = read(saved(book), submission)
 
     assert reading.entries == {("WORK_TOTAL", COMMUNE): "15"}
-    assert [row.message for row in reading.errors] == [
-        "Phân tổ level=district của phần tử WORK_TOTAL không có trong biểu mẫu "
-        "(disaggregation level=district of element WORK_TOTAL is not on the form)"
+    last = sheet.max_row
+    assert [(row.row, row.message) for row in reading.errors] == [
+        (
+            last - 3,
+            "Phân tổ level=district của phần tử WORK_TOTAL không có trong biểu mẫu "
+            "(disaggregation level=district of element WORK_TOTAL is not on the form)",
+        ),
+        (last - 1, "Thiếu mã phần tử dữ liệu (the element code is missing)"),
+        (
+            last,
+            "Giá trị không phải là số: 2026-11-01 00:00:00 "
+            "(value is not a number: 2026-11-01 00:00:00)",
+        ),
     ]
 
 
@@ -259,6 +272,14 @@ def test_the_template_header_gives_the_report_and_its_dates_as_dd_mm_yyyy(setup:
     assert ["Kỳ báo cáo", NOV, "Số liệu từ 15/10/2026 đến 14/11/2026"] in header
     assert ["Hạn nộp", "20/11/2026"] in header
     assert ["Phiên bản", "1"] in header
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_template(setup: Setup) -> None:
+    DataElement.objects.filter(code="RATE").update(name='=HYPERLINK("http://x.invalid","a")')
+    _book, sheet, rows = open_template(template(report(setup)))
+
+    name = sheet.cell(rows[("RATE", NO_DIMENSIONS)], 2)
+    assert (name.data_type, name.value) == ("s", '=HYPERLINK("http://x.invalid","a")')
 
 
 def test_the_template_protects_all_but_the_value_column_and_validates_by_type(

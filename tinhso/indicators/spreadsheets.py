@@ -51,6 +51,7 @@ from openpyxl.utils.cell import (
     column_index_from_string,
     coordinate_from_string,
 )
+from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -374,18 +375,21 @@ def _columns(book: Any) -> tuple[str, int, dict[str, int]]:
         destinations = list(defined.destinations) if defined is not None else []
         if len(destinations) == 1:
             places[name] = destinations[0]
-    missing = {CODE_NAME, LABEL_NAME, VALUE_NAME, KEY_NAME} - set(places)
+    missing_columns = SpreadsheetError(
+        "Mẫu báo cáo thiếu cột (mã phần tử, phân tổ, giá trị hoặc khoá phân tổ); hãy tải "
+        "lại mẫu (the template lacks columns (element code, disaggregation, value or "
+        "dimension key); download it again)"
+    )
     sheets = {sheet for sheet, _cell in places.values()}
-    if missing or len(sheets) != 1 or not sheets <= set(book.sheetnames):
-        raise SpreadsheetError(
-            "Mẫu báo cáo thiếu cột (mã phần tử, phân tổ, giá trị hoặc khoá phân tổ); hãy tải "
-            "lại mẫu (the template lacks columns (element code, disaggregation, value or "
-            "dimension key); download it again)"
-        )
+    if len(places) < 4 or len(sheets) != 1 or not sheets <= set(book.sheetnames):
+        raise missing_columns
     columns = {}
     rows = set()
     for name, (_sheet, coordinate) in places.items():
-        letter, row = coordinate_from_string(coordinate.replace("$", ""))
+        try:
+            letter, row = coordinate_from_string(coordinate.replace("$", ""))
+        except CellCoordinatesException:  # the name points at a range, not one cell
+            raise missing_columns from None
         columns[name] = column_index_from_string(letter)
         rows.add(row)
     if len(rows) != 1:
@@ -397,7 +401,8 @@ def _columns(book: Any) -> tuple[str, int, dict[str, int]]:
 
 
 def _not_a_number(value: Any) -> ValueError:
-    return ValueError(f"Giá trị không phải là số: {value} (value is not a number: {value})")
+    shown = _date(value) if isinstance(value, datetime.date) else str(value)
+    return ValueError(f"Giá trị không phải là số: {shown} (value is not a number: {shown})")
 
 
 def _value_text(value: Any, number_format: str, value_type: str) -> str | None:

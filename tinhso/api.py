@@ -20,6 +20,7 @@ from tinhso.core.api import router as ledger_router
 from tinhso.directory.api import router as directory_router
 from tinhso.indicators.api import router as indicators_router
 from tinhso.indicators.api_exchange import router as indicators_exchange_router
+from tinhso.indicators.api_reports import router as indicators_reports_router
 
 logger = logging.getLogger(__name__)
 
@@ -144,3 +145,4 @@ api.add_router("/ledger", ledger_router)
 api.add_router("/directory", directory_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/indicators", indicators_exchange_router)
+api.add_router("/indicators", indicators_reports_router)

@@ -10,7 +10,6 @@ from ``actions``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -27,18 +26,14 @@ from tinhso.accounts.permissions import Perm, can
 from tinhso.core.htmx import is_htmx
 from tinhso.directory import queries as directory
 from tinhso.directory.models import AdministrativeUnit
-from tinhso.indicators import actions, report_queries
-from tinhso.indicators.forms import DecisionForm, ReportFilterForm, VersionForm
+from tinhso.indicators import actions, exchange, report_queries, spreadsheets
+from tinhso.indicators.forms import DecisionForm, ReportFilterForm, UploadForm, VersionForm
 from tinhso.indicators.models import ReportingRegime, Submission, ValueFlag
 from tinhso.indicators.periods import Period, data_window
 
 PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_SHOWN = 20
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -120,7 +115,7 @@ def _page_context(request: HttpRequest, report: Submission) -> dict[str, Any]:
             {
                 "index": index,
                 "cell": cell,
-                "value": _plain(values[(cell.code, cell.key)].value)
+                "value": exchange.plain(values[(cell.code, cell.key)].value)
                 if (cell.code, cell.key) in values
                 else "",
                 "flags": flags.get((cell.code, cell.key), []),
@@ -301,6 +296,61 @@ def report_return(request: HttpRequest, regime: str, unit: str, period: str) -> 
     return redirect(_url("report", report))
 
 
+@login_required
+def report_excel(request: HttpRequest, regime: str, unit: str, period: str) -> HttpResponse:
+    """The report's Excel template, filled with the values entered so far."""
+    report = _report_or_404(regime, unit, period)
+    _visible(request.user, report)
+    content = spreadsheets.report_workbook(
+        report,
+        report_queries.form_cells(report.regime),
+        report_queries.report_values(report),
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"{report.regime.code}_{report.unit.code}_{report.period}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_upload(request: HttpRequest, regime: str, unit: str, period: str) -> HttpResponse:
+    """Read a filled-in template: save the good rows, report every row with its outcome."""
+    report = _report_or_404(regime, unit, period)
+    form = UploadForm(request.POST, request.FILES)
+    context = _page_context(request, report)
+    context["upload_form"] = form
+    if not form.is_valid():
+        context["errors"] = [e for errors in form.errors.values() for e in errors]
+        return render(request, "indicators/entry/report.html", context, status=422)
+    cells = report_queries.form_cells(report.regime)
+    try:
+        reading = spreadsheets.read_report_workbook(form.cleaned_data["file"].read(), report, cells)
+        result = actions.save_report_values(
+            report, reading.entries, actor=request.user, channel="excel", version=reading.version
+        )
+    except (spreadsheets.SpreadsheetError, ValidationError) as exc:
+        context["errors"] = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return render(request, "indicators/entry/report.html", context, status=422)
+    context = _page_context(request, report)
+    context["upload_rows"] = rows = []
+    for row in reading.rows:
+        refused = result.errors.get((row.code, row.key or ""))
+        rows.append(
+            {
+                "row": row.row,
+                "code": row.code,
+                "label": row.label,
+                "text": row.text,
+                "status": "error" if refused else row.status,
+                "message": refused or row.message,
+            }
+        )
+    context["upload_saved"] = result.saved
+    bad = any(row["status"] == "error" for row in rows)
+    return render(request, "indicators/entry/report.html", context, status=422 if bad else 200)
+
+
 _REPORT = "<str:regime>/<str:unit>/<str:period>/"
 
 urlpatterns: list[URLPattern] = [
@@ -311,4 +361,6 @@ urlpatterns: list[URLPattern] = [
     path(_REPORT + "submit", report_submit, name="report-submit"),
     path(_REPORT + "approve", report_approve, name="report-approve"),
     path(_REPORT + "return", report_return, name="report-return"),
+    path(_REPORT + "excel", report_excel, name="report-excel"),
+    path(_REPORT + "upload", report_upload, name="report-upload"),
 ]

@@ -267,7 +267,7 @@ def _unit_on(units: Iterable[AdministrativeUnit], day: datetime.date) -> Adminis
 # -- export --------------------------------------------------------------------------------
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     """Write a stored decimal without trailing zeros or exponent (``12.500000`` → ``12.5``)."""
     text = format(value, "f")
     if "." in text:
@@ -283,7 +283,7 @@ def serialise(value: DataValue) -> dict[str, str]:
         "orgUnit": value.unit.code,
         "categoryOptionCombo": format_coc(value.dimensions),
         "attributeOptionCombo": DEFAULT_COC,
-        "value": _plain(value.value),
+        "value": plain(value.value),
         "storedBy": value.source,
         "lastUpdated": value.updated_at.isoformat(),
         "comment": value.note,

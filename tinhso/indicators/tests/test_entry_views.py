@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -143,3 +146,34 @@ def test_a_report_not_yet_opened_offers_to_open_it(setup: Setup) -> None:
     response = client.post(page + "open")
     assert response.status_code == 302
     assert Submission.objects.filter(unit=setup.commune_a, period=NOV).exists()
+
+
+def test_an_excel_upload_saves_good_rows_and_reports_bad_ones(setup: Setup) -> None:
+    report = draft(setup)
+    client = login(setup.officer_a)
+    download = client.get(url("report-excel", report))
+    assert download.status_code == 200 and download["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows(min_row=1, max_col=5):
+        if row[0].value == "WORK_TOTAL":
+            row[4].value = "1.500"
+        elif row[0].value == "WORK_ONLINE":
+            row[4].value = "nhiều"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("bao-cao.xlsx", buffer.getvalue())
+    response = client.post(url("report-upload", report), {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 422 and 'id="upload-report"' in body
+    assert "nhiều" in body and "không phải là số" in body
+    assert report_queries.report_values(report)[TOTAL].value == 1500
+
+
+def test_an_upload_that_is_not_a_workbook_is_refused_with_the_reason(setup: Setup) -> None:
+    report = draft(setup)
+    upload = SimpleUploadedFile("bao-cao.xlsx", b"ma,gia tri\nWORK_TOTAL,1\n")
+    response = login(setup.officer_a).post(url("report-upload", report), {"file": upload})
+    assert response.status_code == 422 and 'id="errors"' in response.content.decode()

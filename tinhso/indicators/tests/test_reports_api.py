@@ -16,7 +16,7 @@ from tinhso.indicators.tests.report_setup import NOV, Setup, draft
 BASE = "/api/v1/indicators"
 
 
-def as_user(user: Any) -> Client:
+def as_user(user: Any) -> Any:
     client = Client()
     client.force_login(user)
     return client

@@ -27,6 +27,7 @@ from tinhso.directory.models import AdministrativeUnit, Agency
 DEMO_PASSWORD = "tinhso-demo"  # noqa: S105 -- published on the demo login page on purpose
 UBND_TINH = "Ủy ban nhân dân tỉnh Bắc Ninh"
 SO_KHCN = "Sở Khoa học và Công nghệ tỉnh Bắc Ninh"
+VP_UBND = "Văn phòng Ủy ban nhân dân tỉnh Bắc Ninh"
 UBND_BAC_GIANG = "Ủy ban nhân dân phường Bắc Giang"
 UBND_TUAN_DAO = "Ủy ban nhân dân xã Tuấn Đạo"
 
@@ -76,6 +77,15 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         Role.LEADER,
         ScopeKind.AGENCY,
         SO_KHCN,
+    ),
+    DemoAccount(
+        "lanhdao.vpubnd",
+        UserKind.LEADER,
+        _("Lãnh đạo Văn phòng UBND tỉnh"),
+        "Đỗ Thị Hương",
+        Role.LEADER,
+        ScopeKind.AGENCY,
+        VP_UBND,
     ),
     DemoAccount(
         "dulieu.khcn",

@@ -356,7 +356,7 @@ SPECS: tuple[Spec, ...] = (
         "DIGITAL_SHARE_MIN_SECTOR",
         Where.PROVINCE,
         HALF,
-        old=_line(2021.5, 4.0, 1.5),
+        old=_line(2021.5, 3.6, 1.7),
         decimals=1,
         dimensions={"sector": "agriculture"},
         note=" Ngành thấp nhất: nông nghiệp.",

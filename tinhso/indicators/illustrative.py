@@ -77,7 +77,7 @@ from tinhso.indicators.choices import Aggregation, ValueSource
 from tinhso.indicators.models import DataElement, DataValue
 from tinhso.indicators.periods import Period, PeriodType
 
-__all__ = ["FIRST_YEAR", "NOTE", "SEED", "SPECS", "Path", "illustrative_rows"]
+__all__ = ["FIRST_YEAR", "NOTE", "SEED", "SPECS", "Path", "batches", "illustrative_rows"]
 
 SEED = 111
 """The default seed: the resolution's number (111-NQ/TU)."""
@@ -365,7 +365,9 @@ SPECS: tuple[Spec, ...] = (
         "DIGITAL_FIRMS",
         Where.PROVINCE,
         HALF,
-        old=Path(((2021.5, 400.0), (2022.5, 520.0), (2023.5, 650.0), (2024.5, 770.0), (2025.5, 835.0))),
+        old=Path(
+            ((2021.5, 400.0), (2022.5, 520.0), (2023.5, 650.0), (2024.5, 770.0), (2025.5, 835.0))
+        ),
         new=Path(((2026.0, 1620.0), (2027.0, 1760.0))),
     ),
     Level(
@@ -618,7 +620,9 @@ class _Generator:
                 if base is None:
                     assert total is not None, f"{spec.denominator} needs a total"
                     share = 1.0 if spec.where is Where.PROVINCE else self.tree.share[unit.pk]
-                    wobble = 1 + spec.size_noise * _normal(self.seed, key, "size", unit.code, period)
+                    wobble = 1 + spec.size_noise * _normal(
+                        self.seed, key, "size", unit.code, period
+                    )
                     base = max(0.0, round(total.at(t) * share * self.season(period) * wobble))
                 rate = (
                     spec.rate.at(t)

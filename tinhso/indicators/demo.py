@@ -61,7 +61,7 @@ def load_demo(stdout: TextIO | None = None, *, today: datetime.date | None = Non
     published_rows = _published_rows(old_province, new_province)
     published = actions.store_values(published_rows, actor=None) if published_rows else 0
     generated = created = 0
-    if old_province is not None:
+    if old_province is not None and old_province.valid_to is not None:
         rows = illustrative_rows(old_province, new_province, today)
         generated = len(rows)
         for batch in batches(rows):

@@ -19,17 +19,18 @@ How a value is made
     hash of ``(seed, spec, unit, period)`` (:func:`_normal`), so the output depends only on the
     seed and ``today``, not on iteration order, and the same seed gives identical values.
 
-The story (statuses on the demo's today, 11/2026)
+The story (what the paths are drawn to show on the demo's today, 11/2026)
     The 2025 targets of the former Bắc Giang: the DTI rank, province-level work records online,
     commune-level records (just over 65 %), the reporting system, the digital-economy share (≈ 25 %
-    reached in 2025), digital firms (> 800) and the smart cities and experts are achieved; the
-    level-4 services on mobile (missed the 2021 deadline), district-level records (≈ 82 %),
+    reached in 2025), digital firms (> 800), the smart cities and the experts are met; the
+    level-4 services on mobile (93 % at the 2021 deadline), district-level records (≈ 82 %),
     shared databases, inspections, the weakest sector, productivity, fibre (three communes
     without), 4G/5G coverage and e-payment accounts are missed. The 2030 targets of the new Bắc
-    Ninh: digital identity, province-level records, inspections and the digital-economy share
-    are on track; commune-level records (a slow 1.5 points a year) and the weakest sector are
-    at risk; open data, the budget share and productivity are off track; digital firms, smart
-    cities, the DTI rank and the security share are achieved.
+    Ninh: digital firms, smart cities, the DTI rank and the security share are met; digital
+    identity, province-level records and inspections rise fast enough; commune-level records
+    (1.5 points a year) and the weakest sector (1.7 points a year) fall just short of their
+    targets by 2030; open data, the budget share and productivity fall well short. Which of
+    "at risk" and "off track" a shortfall gets depends on the projection the scorecard uses.
 
 Units and periods (see ``tinhso/directory/data/units-2025/README.md``)
     * A period belongs to the former Bắc Giang (code 24 until 30/06/2025) if it ends by then, to
@@ -485,7 +486,7 @@ class _Tree:
 
 
 def _tree(old: AdministrativeUnit, new: AdministrativeUnit | None, seed: int) -> _Tree:
-    assert old.valid_to is not None, "the former province has an end date"
+    assert old.valid_to is not None  # checked by illustrative_rows
     below_old = directory.descendants(old, old.valid_to)
     districts = [u for u in below_old if u.parent_id == old.pk]
     old_communes = [u for u in below_old if u.parent_id != old.pk]
@@ -706,11 +707,18 @@ def illustrative_rows(
 ) -> list[ValueRow]:
     """Generated values of every spec'd element, for the former and the new province's units.
 
-    Deterministic: the same seed, units and ``today`` give the same rows, in the same order.
+    ``old_province`` is the former province (it must have an end date), ``new_province`` the one
+    that took it over (or None). Deterministic: the same seed, units and ``today`` give the same
+    rows, in the same order.
     Cells where a published value already exists for the same element and unit in an
     overlapping period (a published ``2021`` covers a generated ``2021S2``) are left out, so
     published figures win. Needs the catalogue loaded (for the elements' space aggregation).
     """
+    if old_province.valid_to is None:
+        raise ValueError(
+            f"{old_province} chưa có ngày kết thúc nên không phải tỉnh cũ "
+            f"({old_province} has no end date, so it is not a former province)"
+        )
     tree = _tree(old_province, new_province, seed)
     generator = _Generator(tree, seed, today)
     generator.run()

@@ -455,7 +455,7 @@ def open_period(regime: ReportingRegime, period_code: str, *, actor: Any) -> int
                 changes={"regime": regime.code, "period": period.code, "expected": len(unit_ids)},
                 batch_count=len(created),
             )
-            transaction.on_commit(lambda: refresh_computed(period, actor=actor))
+            _refresh_on_commit(period, actor)
     return len(unit_ids)
 
 
@@ -692,7 +692,7 @@ def submit_report(
             changes={"status": submission.status, "on_time": submission.on_time},
         )
         period = Period.parse(submission.period)
-        transaction.on_commit(lambda: refresh_computed(period, actor=actor))
+        _refresh_on_commit(period, actor)
     return submission
 
 
@@ -798,8 +798,26 @@ def return_report(
             changes={"step": step.order, "comment": comment},
         )
         period = Period.parse(submission.period)
-        transaction.on_commit(lambda: refresh_computed(period, actor=actor))
+        _refresh_on_commit(period, actor)
     return submission
+
+
+def _refresh_on_commit(period: Period, actor: Any) -> None:
+    """Recompute the period's computed values once the transaction commits, once per period.
+
+    Many reports of one period changed in one transaction (a bulk approval, the demo) refresh
+    it once: a refresh already queued on this connection for the period is not queued again.
+    """
+    connection = transaction.get_connection()
+    for _savepoints, queued, _robust in connection.run_on_commit:
+        if getattr(queued, "refresh_period", None) == period.code:
+            return
+
+    def refresh() -> None:
+        refresh_computed(period, actor=actor)
+
+    refresh.refresh_period = period.code  # type: ignore[attr-defined]
+    transaction.on_commit(refresh)
 
 
 def refresh_computed(period: Period, *, actor: Any) -> int:

@@ -446,8 +446,10 @@ def target_rows(today: datetime.date | None = None, *, restated: bool = False) -
     return _measure(targets, today, restated=restated)
 
 
-def target_row(code: str, today: datetime.date | None = None) -> TargetRow:
-    """One target, as :func:`target_rows` with ``restated=True`` measures it.
+def target_row(
+    code: str, today: datetime.date | None = None, *, restated: bool = True
+) -> TargetRow:
+    """One target, as :func:`target_rows` measures it (restated too, unless told not to).
 
     Raises:
         Target.DoesNotExist: no target has that code.
@@ -456,7 +458,7 @@ def target_row(code: str, today: datetime.date | None = None) -> TargetRow:
     target = Target.objects.select_related("indicator", "scope_unit", "responsible_agency").get(
         code=code
     )
-    return _measure([target], today, restated=True)[0]
+    return _measure([target], today, restated=restated)[0]
 
 
 # -- drill-down ---------------------------------------------------------------------------------

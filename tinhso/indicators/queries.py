@@ -214,12 +214,13 @@ class Point:
 
 
 def _series_periods(
-    inventory: Inventory, root: int | None, codes: set[str]
+    inventory: Inventory, root: int | None, codes: set[str], kind: PeriodType | None = None
 ) -> dict[Period, tuple[datetime.date, Provenance]]:
     """The periods of a series and, per period, its day and the provenance of its values.
 
-    The series uses one period type, the coarsest with data (published yearly figures and
-    monthly reports give a yearly series); finer data count towards the period holding them.
+    The series uses one period type: ``kind``, or else the coarsest with data (published
+    yearly figures and monthly reports give a yearly series); finer data count towards the
+    period holding them, coarser data are left out.
     """
     stored = [
         (Period.parse(period), provenance)
@@ -228,7 +229,8 @@ def _series_periods(
     ]
     if not stored:
         return {}
-    kind = max((p.type for p, _ in stored), key=lambda t: t.months)
+    kind = kind or max((p.type for p, _ in stored), key=lambda t: t.months)
+    stored = [(p, provenance) for p, provenance in stored if p.type.months <= kind.months]
     found: dict[Period, tuple[datetime.date, Provenance]] = {}
     for period, provenance in stored:
         holder = Period.containing(kind, period.start)
@@ -412,8 +414,16 @@ def _measure(targets: Sequence[Target], today: datetime.date, *, restated: bool)
         for root in {u.pk: u for u in current.values() if u is not None}.values():
             mine = [t for t in targets if current.get(t.scope_unit_id or 0) == root]
             inventory = _restated_inventory(root, codes, today)
+            # The restated series uses the as-reported series' period type, so that both
+            # views of a period can be read side by side.
             chosen = {
-                t.pk: _series_periods(inventory, None, indicator_codes(t.indicator)) for t in mine
+                t.pk: _series_periods(
+                    inventory,
+                    None,
+                    indicator_codes(t.indicator),
+                    series[t.pk][-1].period.type if series.get(t.pk) else None,
+                )
+                for t in mine
             }
             asked = {period for found in chosen.values() for period in found}
             aggregator = Aggregator(

@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -151,7 +152,7 @@ def _chart(row: queries.TargetRow) -> charts.Chart | None:
     if not row.series:
         return None
     return charts.trend_chart(
-        [(p.day, p.value, f"{p.period.code}: {p.value:.1f}") for p in row.series],
+        [(p.day, p.value, f"{p.period.code}: {number_format(p.value, 2)}") for p in row.series],
         deadline=row.target.deadline,
         target=float(row.target.target_value),
         projected=row.projected_value,
@@ -188,12 +189,17 @@ def _row_or_404(code: str, *, restated: bool = True) -> queries.TargetRow:
 
 
 def _detail_context(row: queries.TargetRow, *, leaders: bool) -> dict[str, Any]:
+    reported = {p.period: p for p in row.series}
     restated = {p.period: p for p in row.restated_series}
+    periods = sorted(reported.keys() | restated.keys(), key=lambda p: (p.start, p.end))
     return {
         "card": _card(row),
         "row": row,
         "chart": _chart(row),
-        "table": [(point, restated.get(point.period)) for point in row.series],
+        "projected_text": (
+            number_format(row.projected_value, 2) if row.projected_value is not None else ""
+        ),
+        "table": [(p, reported.get(p), restated.get(p)) for p in periods],
         "leaders": leaders,
         "views": VIEWS,
     }

@@ -383,3 +383,16 @@ def test_scorecard_pages_run_a_bounded_number_of_queries(
     after = _count_queries(leader_client, reported)
     assert after == before
     assert max(after) <= 40, after
+
+
+def test_target_rows_and_drill_down_read_with_few_queries(
+    reported: dict[str, AdministrativeUnit], django_assert_max_num_queries: Any
+) -> None:
+    indicator = commune_indicator()
+    period = Period.parse("2024")
+    # Targets, inventory, elements, two tree levels, values.
+    with django_assert_max_num_queries(6):
+        queries.target_rows(datetime.date(2026, 2, 1))
+    # Children, elements, tree levels, values, inventory and the district's one ancestor.
+    with django_assert_max_num_queries(7):
+        queries.drill_down(indicator, reported["city"], period)

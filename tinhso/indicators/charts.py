@@ -61,7 +61,7 @@ class Sparkline:
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """About ``count`` round values covering ``low``-``high`` (steps of 1, 2 or 5 × 10ⁿ)."""
     if high <= low:
-        high = low + 1
+        low, high = low - 1, high + 1
     raw = (high - low) / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
@@ -122,12 +122,13 @@ def trend_chart(
     projection = None
     if points and projected is not None and points[-1][0] < deadline:
         projection = (marks[-1].x, marks[-1].y, x(deadline), y(projected))
+    # A year is marked at its last day, where its yearly value (and December's) is drawn.
     years = range(first.year, last.year + 1)
     step = max(1, math.ceil(len(years) / 8))
     x_ticks = [
-        (x(datetime.date(year, 1, 1)), str(year))
+        (x(datetime.date(year, 12, 31)), str(year))
         for year in years[::step]
-        if first <= datetime.date(year, 1, 1) <= last
+        if first <= datetime.date(year, 12, 31) <= last
     ]
     return Chart(
         width=width,

@@ -337,7 +337,10 @@ def _milestones(
             return (), True
         baseline = (series[0].day, series[0].value)
     spec = _spec(target, baseline)
-    assert spec.baseline_day is not None
+    assert spec.baseline_day is not None and spec.baseline_value is not None
+    if derived and status.meets(spec, spec.baseline_value):
+        # The first value already meets the target: there is no way left to go.
+        return (), True
     days = [spec.baseline_day] + [
         datetime.date(year, 12, 31)
         for year in range(spec.baseline_day.year, target.deadline.year + 1)

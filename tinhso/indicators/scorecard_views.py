@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -279,7 +280,10 @@ def scorecard_leaders_target(request: HttpRequest, code: str) -> HttpResponse:
     template = "indicators/scorecard/target.html"
     if partial:
         template = "indicators/scorecard/partials/_drill.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    # One address answers the page or its partial: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

@@ -211,6 +211,8 @@ def test_target_rows_aggregate_commune_reports_up_to_the_province(reported: Any)
     assert rows["G-WORK-C30"].current_value == pytest.approx(200 / 240 * 100)
     assert rows["G-WORK-C30"].provenance.illustrative
     assert rows["DTI-2025"].provenance.published
+    # Rank 10 already meets "top 15": no path is drawn from it.
+    assert rows["DTI-2025"].milestones == ()
     assert rows["DTI-2025"].data_as_of is not None
 
 
@@ -270,6 +272,7 @@ def test_leader_drills_from_province_to_district_to_commune(
     )
     body = district.content.decode()
     assert district.status_code == 200 and "<html" not in body
+    assert "HX-Request" in district["Vary"]
     assert 'id="drill-07201"' in body and 'data-level="2"' in body
     assert "60" in body[body.index('data-code="07201"') :]
 

@@ -214,28 +214,23 @@ class Point:
 
 
 def _series_periods(
-    inventory: Inventory, root: int | None, codes: set[str], kind: PeriodType | None = None
+    inventory: Inventory, root: int | None, codes: set[str]
 ) -> dict[Period, tuple[datetime.date, Provenance]]:
-    """The periods of a series and, per period, its day and the provenance of its values.
+    """The years of a series and, per year, its day and the provenance of its values.
 
-    The series uses one period type: ``kind``, or else the coarsest with data (published
-    yearly figures and monthly reports give a yearly series); finer data count towards the
-    period holding them, coarser data are left out.
+    The resolution's targets are annual, so the scorecard's series is yearly: months,
+    quarters and halves count towards their year (which also smooths seasonality), and each
+    year with data is one point. A year not over yet speaks for the end of its latest
+    period with data (its "day").
     """
-    stored = [
-        (Period.parse(period), provenance)
-        for (unit, code, period), provenance in inventory.items()
-        if unit == root and code in codes
-    ]
-    if not stored:
-        return {}
-    kind = kind or max((p.type for p, _ in stored), key=lambda t: t.months)
-    stored = [(p, provenance) for p, provenance in stored if p.type.months <= kind.months]
     found: dict[Period, tuple[datetime.date, Provenance]] = {}
-    for period, provenance in stored:
-        holder = Period.containing(kind, period.start)
-        day, known = found.get(holder, (period.end, Provenance()))
-        found[holder] = (max(day, period.end), known.merge(provenance))
+    for (unit, code, code_period), provenance in inventory.items():
+        if unit != root or code not in codes:
+            continue
+        period = Period.parse(code_period)
+        year = Period(PeriodType.YEARLY, period.year)
+        day, known = found.get(year, (period.end, Provenance()))
+        found[year] = (max(day, period.end), known.merge(provenance))
     return found
 
 
@@ -401,6 +396,8 @@ def _measure(targets: Sequence[Target], today: datetime.date, *, restated: bool)
     units = {t.scope_unit_id: t.scope_unit for t in targets if t.scope_unit is not None}
     indicators = {t.indicator_id: t.indicator for t in targets}
     wanted = {period for found in periods.values() for period in found}
+    # Targets for 2025 and 2030 often share an indicator and a unit: compute each once.
+    memo: dict[tuple[str, int, int], tuple[Point, ...]] = {}
     series: dict[int, tuple[Point, ...]] = {}
     if wanted:
         aggregator = Aggregator(
@@ -408,27 +405,25 @@ def _measure(targets: Sequence[Target], today: datetime.date, *, restated: bool)
         )
         for target in targets:
             if target.scope_unit is not None:
-                series[target.pk] = _series(
-                    aggregator, target.indicator, target.scope_unit, periods[target.pk]
-                )
+                key = ("reported", target.indicator_id, target.scope_unit.pk)
+                if key not in memo:
+                    memo[key] = _series(
+                        aggregator, target.indicator, target.scope_unit, periods[target.pk]
+                    )
+                series[target.pk] = memo[key]
     restated_series: dict[int, tuple[tuple[Point, ...], AdministrativeUnit | None]] = {}
     if restated and units:
         current = _current_units(units.values(), today)
         for root in {u.pk: u for u in current.values() if u is not None}.values():
             mine = [t for t in targets if current.get(t.scope_unit_id or 0) == root]
-            inventory = _restated_inventory(root, codes, today)
-            # The restated series uses the as-reported series' period type, so that both
-            # views of a period can be read side by side.
+            moved = _restated_inventory(root, codes, today)
             chosen = {
-                t.pk: _series_periods(
-                    inventory,
-                    None,
-                    indicator_codes(t.indicator),
-                    series[t.pk][-1].period.type if series.get(t.pk) else None,
-                )
-                for t in mine
+                t.pk: _series_periods(moved, None, indicator_codes(t.indicator)) for t in mine
             }
             asked = {period for found in chosen.values() for period in found}
+            if not asked:
+                restated_series.update({t.pk: ((), root) for t in mine})
+                continue
             aggregator = Aggregator(
                 [root],
                 asked,
@@ -437,10 +432,10 @@ def _measure(targets: Sequence[Target], today: datetime.date, *, restated: bool)
                 as_of=today,
             )
             for target in mine:
-                restated_series[target.pk] = (
-                    _series(aggregator, target.indicator, root, chosen[target.pk]) if asked else (),
-                    root,
-                )
+                key = ("restated", target.indicator_id, root.pk)
+                if key not in memo:
+                    memo[key] = _series(aggregator, target.indicator, root, chosen[target.pk])
+                restated_series[target.pk] = (memo[key], root)
     return [
         _row(target, series.get(target.pk, ()), today, restated_series.get(target.pk, ((), None)))
         for target in targets

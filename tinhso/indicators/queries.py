@@ -11,6 +11,10 @@ never by the number of targets, units or periods:
 * :func:`target_row` — one target, restated too;
 * :func:`drill_down` — one indicator for a unit and its child units in one period.
 
+A target's series is yearly, since the resolution's targets are: every year with data is a
+point, months and quarters counting towards their year; the status projects that series to
+the deadline (:mod:`tinhso.indicators.status`).
+
 Each number carries its :class:`Provenance`: when its values were last updated ("data as of")
 and whether any of them is illustrative (generated for the demo) or a published figure (with
 its confidence and source).

@@ -17,6 +17,7 @@ class IndicatorsConfig(AppConfig):
         from tinhso.indicators import registry as computed
         from tinhso.indicators.demo import load_demo
         from tinhso.indicators.demo_regimes import load_regime_demo
+        from tinhso.indicators.models import ReportingRegime, Target
         from tinhso.indicators.report_queries import completeness_counts
 
         registry.register_demo_loader(
@@ -32,6 +33,24 @@ class IndicatorsConfig(AppConfig):
                 key="indicators.regimes",
                 title=_("Chế độ báo cáo và các kỳ báo cáo gần nhất"),
                 load=load_regime_demo,
+                order=31,
+            )
+        )
+        registry.register_tile(
+            registry.Tile(
+                key="indicators.targets",
+                title=_("Mục tiêu của Nghị quyết 111-NQ/TU được theo dõi"),
+                value=Target.objects.count,
+                url_name="indicators:scorecard",
+                order=30,
+            )
+        )
+        registry.register_tile(
+            registry.Tile(
+                key="indicators.regimes",
+                title=_("Chế độ báo cáo trên hệ thống"),
+                value=ReportingRegime.objects.count,
+                url_name="indicators:reports",
                 order=31,
             )
         )

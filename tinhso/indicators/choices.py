@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ValueType(models.TextChoices):
@@ -46,7 +47,7 @@ class TargetScope(models.TextChoices):
 class ValueSource(models.TextChoices):
     """Where a stored value came from."""
 
-    REPORTED = "reported", _("Báo cáo")
+    REPORTED = "reported", pgettext_lazy("value source", "Báo cáo")
     COMPUTED = "computed", _("Tính từ hệ thống")
     PUBLISHED = "published", _("Số liệu đã công bố")
     ILLUSTRATIVE = "illustrative", _("Số liệu minh hoạ")
@@ -94,7 +95,7 @@ class Importance(models.TextChoices):
     """How serious a broken validation rule is; high blocks submission."""
 
     HIGH = "high", _("Cao (chặn gửi)")
-    MEDIUM = "medium", _("Trung bình")
+    MEDIUM = "medium", pgettext_lazy("importance", "Trung bình")
     LOW = "low", _("Thấp")
 
 

@@ -44,6 +44,7 @@ from typing import Any
 
 import openpyxl
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.cell import (
@@ -180,7 +181,7 @@ def report_workbook(
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has one sheet
-    sheet.title = _("Báo cáo")
+    sheet.title = pgettext("sheet", "Báo cáo")
     sheet.append([_("MẪU NHẬP SỐ LIỆU BÁO CÁO")])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([_("Chế độ báo cáo"), regime.code, regime.name])

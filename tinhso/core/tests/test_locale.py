@@ -37,6 +37,7 @@ class Entry:
     """One message of a .po file."""
 
     msgid: str = ""
+    msgctxt: str | None = None
     msgid_plural: str | None = None
     msgstr: dict[int, str] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
@@ -70,12 +71,16 @@ def parse_po(path: Path) -> list[Entry]:
             entry.flags.update(flag.strip() for flag in line[2:].split(",") if flag.strip())
         elif line.startswith("#"):  # comments, references, obsolete (#~) entries
             continue
-        elif match := re.match(r"^(msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")$", line):
+        elif match := re.match(
+            r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")$", line
+        ):
             keyword, index, value = match.groups()
-            if keyword == "msgid" and started and entry.msgstr:
+            if keyword in ("msgctxt", "msgid") and started and entry.msgstr:
                 finish()
             started = True
-            if keyword == "msgid":
+            if keyword == "msgctxt":
+                key, entry.msgctxt = ("msgctxt", 0), _unquote(value)
+            elif keyword == "msgid":
                 key, entry.msgid = ("msgid", 0), _unquote(value)
             elif keyword == "msgid_plural":
                 key, entry.msgid_plural = ("msgid_plural", 0), _unquote(value)
@@ -84,7 +89,9 @@ def parse_po(path: Path) -> list[Entry]:
                 entry.msgstr[key[1]] = _unquote(value)
         elif line.startswith('"') and key is not None:
             name, index = key
-            if name == "msgid":
+            if name == "msgctxt":
+                entry.msgctxt = (entry.msgctxt or "") + _unquote(line)
+            elif name == "msgid":
                 entry.msgid += _unquote(line)
             elif name == "msgid_plural":
                 entry.msgid_plural = (entry.msgid_plural or "") + _unquote(line)
@@ -103,7 +110,7 @@ def entries() -> list[Entry]:
 
 @pytest.fixture(scope="module")
 def catalogue(entries: list[Entry]) -> dict[str, str]:
-    return {entry.msgid: entry.msgstr[0] for entry in entries}
+    return {entry.msgid: entry.msgstr[0] for entry in entries if entry.msgctxt is None}
 
 
 def test_catalogue_is_parsed(entries: list[Entry]) -> None:
@@ -161,7 +168,10 @@ def test_compiled_catalogue_matches_the_po_file(entries: list[Entry]) -> None:
     for e in entries:
         if not e.msgstr or "fuzzy" in e.flags or not all(e.msgstr.values()):
             continue
-        if e.msgid_plural is None:
+        if e.msgctxt is not None:
+            if compiled.pgettext(e.msgctxt, e.msgid) != e.msgstr[0]:
+                stale.append(e.msgid)
+        elif e.msgid_plural is None:
             if compiled.gettext(e.msgid) != e.msgstr[0]:
                 stale.append(e.msgid)
         elif (

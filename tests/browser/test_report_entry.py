@@ -54,6 +54,9 @@ def test_officer_enters_a_monthly_report_and_the_leader_approves_it(
     # Each answer carries the report's new version for the next save (optimistic locking).
     page.locator("#report-version[value='3']").wait_for(state="attached")
 
+    # Each change posts only its own cell: one status answers it.
+    assert page.locator("[id^='status-']:has-text('Đã lưu')").count() == 2
+
     # The submit form carries the version the page was rendered with: reload first.
     page.reload()
     page.click("#submit-report")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.audit import record_write
 from tinhso.directory.models import AdministrativeUnit
+from tinhso.indicators.bulk import upsert_values
 from tinhso.indicators.choices import ValueSource
 from tinhso.indicators.expressions import ExpressionError, parse
 from tinhso.indicators.models import DataElement, DataValue, Indicator, Target
@@ -291,13 +292,7 @@ def import_values(
     if dry_run or not to_write:
         return result
     with transaction.atomic():
-        DataValue.objects.bulk_create(
-            to_write,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["data_element", "unit", "period", "dimension_key"],
-            update_fields=["dimensions", "value", "source", "confidence", "note", "updated_at"],
-        )
+        upsert_values(to_write)
         record_write(
             actor=actor,
             action="indicators.values.import",

@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from tinhso.indicators.models import DataValue
 
-__all__ = ["upsert_values"]
+__all__ = ["Cell", "upsert_cells", "upsert_values"]
 
 # Columns written, and those a conflicting (existing) cell takes from the new row.
 _FIELDS = (
@@ -65,7 +66,41 @@ def upsert_values(values: Sequence[DataValue]) -> None:
     ``values``. ``created_at`` of a stored cell is kept; ``updated_at`` of every written row is
     now. Primary keys are not set on ``values``.
     """
-    if not values:
+    upsert_cells(
+        [
+            Cell(
+                item.data_element_id,
+                item.unit_id,
+                item.period,
+                item.dimensions,
+                item.dimension_key,
+                item.value,
+                item.source,
+                item.confidence,
+                item.note,
+            )
+            for item in values
+        ]
+    )
+
+
+class Cell(NamedTuple):
+    """The fields of one value to store, as :func:`upsert_cells` takes them."""
+
+    data_element_id: int
+    unit_id: int
+    period: str
+    dimensions: dict[str, str]
+    dimension_key: str
+    value: Decimal
+    source: str
+    confidence: str
+    note: str
+
+
+def upsert_cells(cells: Sequence[Cell]) -> None:
+    """:func:`upsert_values` for plain tuples, which cost a fraction of a model instance."""
+    if not cells:
         return
     now = timezone.now()
     field = DataValue._meta.get_field("dimensions")
@@ -73,21 +108,21 @@ def upsert_values(values: Sequence[DataValue]) -> None:
     encoder = field.encoder
     dumped: dict[str, str] = {}  # dimensions JSON by dimension_key: few distinct ones
     rows = []
-    for item in values:
-        dimensions = dumped.get(item.dimension_key)
+    for cell in cells:
+        dimensions = dumped.get(cell.dimension_key)
         if dimensions is None:
-            dimensions = dumped[item.dimension_key] = json.dumps(item.dimensions, cls=encoder)
+            dimensions = dumped[cell.dimension_key] = json.dumps(cell.dimensions, cls=encoder)
         rows.append(
             (
-                item.data_element_id,
-                item.unit_id,
-                item.period,
+                cell.data_element_id,
+                cell.unit_id,
+                cell.period,
                 dimensions,
-                item.dimension_key,
-                str(item.value),
-                item.source,
-                item.confidence,
-                item.note,
+                cell.dimension_key,
+                str(cell.value),
+                cell.source,
+                cell.confidence,
+                cell.note,
             )
         )
     with transaction.atomic():

@@ -14,9 +14,11 @@ Measures, in one run on a throwaway database loaded with the Bắc Giang → B�
 * (c) the time from accepted values (one commune's monthly report) to the province total
   reflecting them, with a fresh ``Aggregator``.
 
-Data: five years of months (07/2021–06/2026), every commune valid in each month, elements with
-0–3 dimensions (sex × area × channel: 8, 4, 2 or 1 cells), values from a seeded RNG. The number
-of elements is chosen to reach ``--values`` (about 218 for 10M).
+Data: five years of months (07/2021–06/2026), every commune valid in each month (192 old
+communes until 06/2025, whose validity the bench takes back from 04/01/2025 to 07/2021, then
+the 99 new ones), elements with 0–3 dimensions (sex × area × channel: 8, 4, 2 or 1 cells),
+values from a seeded RNG. The number of elements is chosen to reach ``--values`` (256 for
+10M).
 
 Usage::
 
@@ -235,9 +237,15 @@ def load_world() -> dict[str, Any]:
     from tinhso.accounts.choices import Role, ScopeKind, UserKind
     from tinhso.accounts.models import RoleAssignment, User
     from tinhso.directory import loaders
+    from tinhso.directory.models import AdministrativeUnit
     from tinhso.directory.queries import units_on
 
     loaders.apply(loaders.bac_giang_transition_plan(coordinates=False), source="bench")
+    # Our source vouches for the old districts and communes only from 04/01/2025; the bench
+    # takes them back to its first month so that five years have reporters (bench data only).
+    AdministrativeUnit.objects.filter(valid_from=loaders.OLD_FROM).update(
+        valid_from=datetime.date(*FIRST_MONTH, 1)
+    )
     user = User.objects.create(username="bench-importer", kind=UserKind.OFFICER)
     RoleAssignment.objects.create(
         user=user,

@@ -52,7 +52,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -200,6 +200,38 @@ def _reporting_day(unit: AdministrativeUnit, period: Period) -> datetime.date:
     return period.end
 
 
+class _Origin(NamedTuple):
+    """A unit whose values restate (partly) onto a current unit's subtree."""
+
+    id: int
+    share: Decimal
+    whole: bool  # the share is 1
+    ancestors: tuple[int, ...]
+
+
+def _restated_total(values: Sequence[tuple[_Origin, float]], element: DataElement) -> float | None:
+    """Combine the values of the origins of one restated value, at the finest level."""
+    if not values:
+        return None
+    # A unit's own value counts only if none of its descendants has one.
+    covered: set[int] = set()
+    for origin, _value in values:
+        covered.update(origin.ancestors)
+    finest = [(origin, value) for origin, value in values if origin.id not in covered]
+    if element.aggregation_space != Aggregation.SUM:
+        return aggregate_space([value for _origin, value in finest], element.aggregation_space)
+    # Decimal(str(value)) * share, summed; whole values with a whole share are added as
+    # integers first, which is exact and gives the same sum.
+    whole = 0
+    total = Decimal(0)
+    for origin, value in finest:
+        if origin.whole and value.is_integer() and abs(value) < _EXACT_INTEGERS:
+            whole += int(value)
+        else:
+            total += Decimal(str(value)) * origin.share
+    return float(total + whole)
+
+
 class Aggregator:
     """Aggregated values of data elements and indicators for some units and periods.
 
@@ -276,7 +308,10 @@ class Aggregator:
         )
         self._detailed: set[str] = set()
         self._series_cache: dict[tuple[int, str, Filters], dict[str, Decimal]] = {}
-        self._shares: dict[int, list[tuple[int, Decimal, tuple[int, ...]]]] = {}
+        self._shares: dict[int, list[_Origin]] = {}
+        self._restated_cache: dict[tuple[int, str, Filters], dict[str, float | None]] = {}
+        self._wanted: dict[str, Period] | None = None
+        self._coarse: list[Period] = []
         self._inside_cache: dict[Period, dict[str, Period]] = {}
         self._inherited: dict[int, list[tuple[int, int, Decimal]]] | None = None
         if self._period_codes:
@@ -475,9 +510,9 @@ class Aggregator:
             frontier = deeper
         return aggregate_space(found, element.aggregation_space)
 
-    def _origins(self, unit: AdministrativeUnit) -> list[tuple[int, Decimal, tuple[int, ...]]]:
-        """Units whose values (partly) restate onto ``unit``'s current subtree: each with its
-        share and its ancestors, computed once per unit."""
+    def _origins(self, unit: AdministrativeUnit) -> list[_Origin]:
+        """Units whose values (partly) restate onto ``unit``'s current subtree, with their
+        shares and ancestors, computed once per unit."""
         found = self._shares.get(unit.pk)
         if found is not None:
             return found
@@ -500,7 +535,7 @@ class Aggregator:
                 while parent is not None:
                     chain.append(parent)
                     parent = self._parent.get(parent)
-                found.append((origin, share, tuple(chain)))
+                found.append(_Origin(origin, share, share == 1, tuple(chain)))
         self._shares[unit.pk] = found
         return found
 
@@ -511,43 +546,36 @@ class Aggregator:
         period: Period,
         filters: Filters,
     ) -> float | None:
-        values: list[tuple[int, float, Decimal, tuple[int, ...]]] = []
-        code = period.code
-        element_code = element.code
-        finer = bool(self._inside(period))
-        for origin, share, chain in self._origins(unit):
-            totals = self._series(origin, element_code, filters)
+        key = (unit.pk, element.code, filters)
+        by_period = self._restated_cache.get(key)
+        if by_period is None:
+            by_period = self._restated_cache[key] = self._restate_all(unit, element, filters)
+        return by_period.get(period.code)
+
+    def _restate_all(
+        self, unit: AdministrativeUnit, element: DataElement, filters: Filters
+    ) -> dict[str, float | None]:
+        """The restated value for every preloaded period, by code; each unit's values are read
+        once rather than once per period."""
+        if self._wanted is None:
+            self._wanted = {period.code: period for period in self.periods}
+            self._coarse = [period for period in self.periods if self._inside(period)]
+        wanted = self._wanted
+        found: dict[str, list[tuple[_Origin, float]]] = defaultdict(list)
+        for origin in self._origins(unit):
+            totals = self._series(origin.id, element.code, filters)
             if not totals:
                 continue
-            # _over_time, with its commonest case first: a value for exactly the period.
-            exact = totals.get(code)
-            if exact is not None:
-                values.append((origin, float(exact), share, chain))
-            elif finer:
-                value = self._over_time(totals, element, period, code)
-                if value is not None:
-                    values.append((origin, value, share, chain))
-        if not values:
-            return None
-        # A unit's own value counts only if none of its descendants has one.
-        covered: set[int] = set()
-        for _origin, _value, _share, chain in values:
-            covered.update(chain)
-        finest = [item for item in values if item[0] not in covered]
-        if element.aggregation_space != Aggregation.SUM:
-            return aggregate_space(
-                [value for _o, value, _s, _c in finest], element.aggregation_space
-            )
-        # Decimal(str(value)) * share, summed; whole values with a whole share are added as
-        # integers first, which is exact and gives the same sum.
-        whole = 0
-        total = Decimal(0)
-        for _origin, value, share, _chain in finest:
-            if share == 1 and value.is_integer() and abs(value) < _EXACT_INTEGERS:
-                whole += int(value)
-            else:
-                total += Decimal(str(value)) * share
-        return float(total + whole)
+            # As _over_time: a value for exactly the period wins, else the finer periods'.
+            for code, total in totals.items():
+                if code in wanted:
+                    found[code].append((origin, float(total)))
+            for period in self._coarse:
+                if period.code not in totals:
+                    value = self._over_time(totals, element, period, period.code)
+                    if value is not None:
+                        found[period.code].append((origin, value))
+        return {code: _restated_total(values, element) for code, values in found.items()}
 
     def _check(self, unit: AdministrativeUnit, period: Period) -> None:
         if period not in self.periods:

@@ -171,8 +171,7 @@ def reports(
     """Every (period, unit) report in order, each with every element and cell.
 
     ``reporters`` pairs each month code with the unit codes reporting that month. Values are
-    integers from a seeded RNG: the first element (a numerator) is at most the second (its
-    denominator) cell by cell, so the bench indicator is a share.
+    integers from 20 to 519 drawn from a RNG seeded with ``seed``.
     """
     rng = random.Random(seed)
     cells = [(element_code(i), combos(element_dimensions(i))) for i in range(elements)]

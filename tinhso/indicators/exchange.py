@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,7 +51,7 @@ class PayloadError(ValueError):
     """The payload as a whole cannot be read (bad JSON shape, unreadable CSV)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawValue:
     """One data value as received, all strings (DHIS2 sends values as strings)."""
 
@@ -121,26 +122,25 @@ def parse_csv(text: str) -> list[RawValue]:
     A first row whose first cell is ``dataelement`` (any case) is a header and may reorder or
     omit columns; without it the columns are in the standard order.
     """
-    rows = [
+    rows = (
         row for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if any(c.strip() for c in row)
-    ]
+    )
+    first = next(rows, None)
     columns = list(CSV_COLUMNS)
-    if rows and rows[0] and rows[0][0].strip().lower() == "dataelement":
-        header = [cell.strip().lower() for cell in rows.pop(0)]
+    if first is not None and first[0].strip().lower() == "dataelement":
+        header = [cell.strip().lower() for cell in first]
         columns = [_CSV_ALIASES.get(name, name) for name in header]
+        first = None
+    # Where each field is read from; a column named twice is read from its last position.
+    where = {name: index for index, name in enumerate(columns)}
+    fields = [
+        where.get(name, -1)
+        for name in ("dataelement", "period", "orgunit", "categoryoptioncombo", "value", "comment")
+    ]
     values = []
-    for row in rows:
-        cells = dict(zip(columns, (cell.strip() for cell in row), strict=False))
-        values.append(
-            RawValue(
-                data_element=cells.get("dataelement", ""),
-                period=cells.get("period", ""),
-                org_unit=cells.get("orgunit", ""),
-                category_option_combo=cells.get("categoryoptioncombo", ""),
-                value=cells.get("value", ""),
-                comment=cells.get("comment", ""),
-            )
-        )
+    for row in itertools.chain([] if first is None else [first], rows):
+        width = min(len(row), len(columns))
+        values.append(RawValue(*(row[i].strip() if 0 <= i < width else "" for i in fields)))
     return values
 
 
@@ -186,55 +186,61 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
     units_by_code: dict[str, list[AdministrativeUnit]] = {}
     for candidate in AdministrativeUnit.objects.filter(code__in={v.org_unit for v in values}):
         units_by_code.setdefault(candidate.code, []).append(candidate)
+    # A payload repeats few periods, units and disaggregations: each is checked once.
+    periods: dict[str, Period | ValueError] = {}
+    units: dict[tuple[str, str], AdministrativeUnit | None] = {}
+    allowed: dict[int, bool] = {}
+    cocs: dict[tuple[str, str], dict[str, str] | Conflict] = {}
     for raw in values:
-        label = f"{raw.data_element}/{raw.period}/{raw.org_unit}"
         element = elements.get(raw.data_element)
         if element is None:
             result.conflicts.append(
                 Conflict(
-                    raw.data_element or label,
+                    raw.data_element or _label(raw),
                     f"Không có phần tử dữ liệu mã {raw.data_element!r} "
                     f"(data element not found: {raw.data_element!r})",
                 )
             )
             continue
-        try:
-            period = Period.parse(raw.period)
-        except ValueError as exc:
-            result.conflicts.append(Conflict(raw.period or label, str(exc)))
+        period = periods.get(raw.period)
+        if period is None:
+            try:
+                period = periods[raw.period] = Period.parse(raw.period)
+            except ValueError as exc:
+                period = periods[raw.period] = exc
+        if isinstance(period, ValueError):
+            result.conflicts.append(Conflict(raw.period or _label(raw), str(period)))
             continue
-        unit = _unit_on(units_by_code.get(raw.org_unit, []), period.end)
+        place = (raw.org_unit, raw.period)
+        if place not in units:
+            units[place] = _unit_on(units_by_code.get(raw.org_unit, []), period.end)
+        unit = units[place]
         if unit is None:
             result.conflicts.append(
                 Conflict(
-                    raw.org_unit or label,
+                    raw.org_unit or _label(raw),
                     f"Không có đơn vị hành chính mã {raw.org_unit!r} vào ngày "
                     f"{period.end:%d/%m/%Y} (org unit {raw.org_unit!r} not found on "
                     f"{period.end.isoformat()})",
                 )
             )
             continue
-        try:
-            dimensions = parse_coc(raw.category_option_combo)
-        except ValueError as exc:
-            result.conflicts.append(Conflict(raw.category_option_combo, str(exc)))
-            continue
-        unknown = sorted(set(dimensions) - set(element.dimensions))
-        if unknown:
-            result.conflicts.append(
-                Conflict(
-                    raw.category_option_combo,
-                    f"Phần tử {element.code} không có chiều phân tổ {', '.join(unknown)} "
-                    f"(data element {element.code} has no dimension {', '.join(unknown)})",
-                )
+        dimensions = cocs.get((element.code, raw.category_option_combo))
+        if dimensions is None:
+            dimensions = cocs[element.code, raw.category_option_combo] = _dimensions(
+                element, raw.category_option_combo
             )
+        if isinstance(dimensions, Conflict):
+            result.conflicts.append(dimensions)
             continue
         try:
             number = parse_number(raw.value, element.value_type)
         except ValueError as exc:
-            result.conflicts.append(Conflict(label, str(exc)))
+            result.conflicts.append(Conflict(_label(raw), str(exc)))
             continue
-        if not can(user, Perm.DATA_CHANGE, unit):
+        if unit.pk not in allowed:
+            allowed[unit.pk] = can(user, Perm.DATA_CHANGE, unit)
+        if not allowed[unit.pk]:
             result.conflicts.append(
                 Conflict(
                     raw.org_unit,
@@ -249,12 +255,32 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
                 unit=unit,
                 period=period.code,
                 value=number,
-                dimensions=dimensions,
+                dimensions=dict(dimensions),
                 source=ValueSource.REPORTED,
                 note=raw.comment,
             )
         )
     return result
+
+
+def _label(raw: RawValue) -> str:
+    return f"{raw.data_element}/{raw.period}/{raw.org_unit}"
+
+
+def _dimensions(element: DataElement, text: str) -> dict[str, str] | Conflict:
+    """The disaggregation ``text`` names, or why it is not one of ``element``'s."""
+    try:
+        dimensions = parse_coc(text)
+    except ValueError as exc:
+        return Conflict(text, str(exc))
+    unknown = sorted(set(dimensions) - set(element.dimensions))
+    if unknown:
+        return Conflict(
+            text,
+            f"Phần tử {element.code} không có chiều phân tổ {', '.join(unknown)} "
+            f"(data element {element.code} has no dimension {', '.join(unknown)})",
+        )
+    return dimensions
 
 
 def _unit_on(units: Iterable[AdministrativeUnit], day: datetime.date) -> AdministrativeUnit | None:

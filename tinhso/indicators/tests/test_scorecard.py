@@ -393,9 +393,10 @@ def test_target_rows_and_drill_down_read_with_few_queries(
 ) -> None:
     indicator = commune_indicator()
     period = Period.parse("2024")
-    # Targets, inventory, elements, two tree levels, values.
-    with django_assert_max_num_queries(6):
-        queries.target_rows(datetime.date(2026, 2, 1))
-    # Children, elements, tree levels, values, inventory and the district's one ancestor.
+    # Targets, inventory, elements, two tree levels, summed values, filtered values.
     with django_assert_max_num_queries(7):
+        queries.target_rows(datetime.date(2026, 2, 1))
+    # Children, elements, tree levels, summed and filtered values, inventory and the
+    # district's one ancestor.
+    with django_assert_max_num_queries(8):
         queries.drill_down(indicator, reported["city"], period)

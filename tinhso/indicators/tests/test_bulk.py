@@ -1,0 +1,82 @@
+"""Bulk upsert of data values (COPY and merge on PostgreSQL, executemany on SQLite)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from tinhso.directory.models import AdministrativeUnit
+from tinhso.indicators.actions import dimension_key
+from tinhso.indicators.bulk import Cell, upsert_cells
+from tinhso.indicators.models import DataElement, DataValue
+
+
+@pytest.fixture
+def cell(db: Any) -> dict[str, Any]:
+    unit = AdministrativeUnit.objects.create(
+        code="07210",
+        name="Phường Bắc Giang",
+        type="phuong",
+        level=3,
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    element = DataElement.objects.create(
+        code="DOSSIERS",
+        name="Hồ sơ",
+        value_type="number",
+        aggregation_time="sum",
+        aggregation_space="sum",
+        dimensions=["level"],
+    )
+    return {"unit": unit, "element": element}
+
+
+def value(cell: dict[str, Any], amount: str, dims: dict[str, str], note: str = "") -> Cell:
+    return Cell(
+        cell["element"].pk,
+        cell["unit"].pk,
+        "202507",
+        dims,
+        dimension_key(dims),
+        Decimal(amount),
+        "reported",
+        "",
+        note,
+    )
+
+
+def test_new_cells_are_inserted_with_their_fields(cell: dict[str, Any]) -> None:
+    note = "tab\there, new\nline, back\\slash"
+    upsert_cells([value(cell, "12.5", {"level": "xã"}, note), value(cell, "3", {})])
+    stored = {v.dimension_key: v for v in DataValue.objects.all()}
+    assert set(stored) == {'{"level":"xã"}', "{}"}
+    assert stored['{"level":"xã"}'].value == Decimal("12.5")
+    assert stored['{"level":"xã"}'].dimensions == {"level": "xã"}
+    assert stored['{"level":"xã"}'].note == note
+    assert stored["{}"].source == "reported"
+
+
+def test_a_stored_cell_takes_the_new_value_and_keeps_its_creation_time(
+    cell: dict[str, Any],
+) -> None:
+    upsert_cells([value(cell, "1", {"level": "xã"})])
+    first = DataValue.objects.get()
+    upsert_cells([value(cell, "2", {"level": "xã"}, "sửa"), value(cell, "7", {})])
+    assert DataValue.objects.count() == 2
+    again = DataValue.objects.get(pk=first.pk)
+    assert (again.value, again.note) == (Decimal(2), "sửa")
+    assert again.created_at == first.created_at
+    assert again.updated_at > first.updated_at
+
+
+def test_a_cell_written_twice_in_one_transaction_keeps_the_later_value(
+    cell: dict[str, Any],
+) -> None:
+    with transaction.atomic():
+        upsert_cells([value(cell, "1", {})])
+        upsert_cells([value(cell, "2", {})])
+    assert list(DataValue.objects.values_list("value", flat=True)) == [2]

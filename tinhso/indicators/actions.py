@@ -147,7 +147,7 @@ def load_targets(*, actor: Any, scope_unit_for: Any) -> int:
     return len(rows)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ValueRow:
     """One value to store: element code, unit, period code, disaggregation, value."""
 
@@ -281,13 +281,13 @@ def import_values(
             _("Không có phần tử dữ liệu %(code)s.") % {"code": ", ".join(missing)}
         )
     latest: dict[tuple[int, int, str, str], ValueRow] = {}
+    keys: dict[tuple[tuple[str, str], ...], str] = {}  # few distinct disaggregations
     for row in rows:
-        key = (
-            elements[row.data_element].pk,
-            row.unit.pk,
-            row.period,
-            dimension_key(row.dimensions),
-        )
+        items = tuple(row.dimensions.items())
+        cell_key = keys.get(items)
+        if cell_key is None:
+            cell_key = keys[items] = dimension_key(row.dimensions)
+        key = (elements[row.data_element].pk, row.unit.pk, row.period, cell_key)
         if key in latest:
             result.skipped.append(
                 (latest[key], _("Giá trị bị thay bằng giá trị sau cùng cho cùng ô số liệu."))
@@ -307,6 +307,7 @@ def import_values(
         }
         locked = locked_cells(element_ids, unit_ids, periods)
     to_write: list[Cell] = []
+    to_update: list[Cell] = []
     history: list[ValueChange] = []
     for key, row in latest.items():
         if key[:3] in locked:
@@ -336,7 +337,7 @@ def import_values(
                 )
         else:
             result.imported += 1
-        to_write.append(
+        (to_update if exists else to_write).append(
             Cell(
                 key[0],
                 key[1],
@@ -349,10 +350,11 @@ def import_values(
                 row.note,
             )
         )
-    if dry_run or not to_write:
+    if dry_run or not (to_write or to_update):
         return result
     with transaction.atomic():
-        upsert_cells(to_write)
+        upsert_cells(to_write, new=True)
+        upsert_cells(to_update)
         ValueChange.objects.bulk_create(history, batch_size=1000)
         record_write(
             actor=actor,
@@ -364,7 +366,7 @@ def import_values(
                 "elements": sorted(elements),
                 "strategy": str(strategy),
             },
-            batch_count=len(to_write),
+            batch_count=len(to_write) + len(to_update),
         )
     return result
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from tinhso.indicators.models import DataValue
@@ -73,12 +73,15 @@ class Cell(NamedTuple):
     note: str
 
 
-def upsert_cells(cells: Sequence[Cell]) -> None:
+def upsert_cells(cells: Sequence[Cell], *, new: bool = False) -> None:
     """Store ``cells``: new cells are inserted, stored cells take the new fields.
 
     A cell is (data element, unit, period, ``dimension_key``) and must appear at most once in
     ``cells``. ``created_at`` of a stored cell is kept; ``updated_at`` of every written row is
-    now. Plain tuples cost a fraction of a model instance.
+    now. Plain tuples cost a fraction of a model instance. ``new`` says the caller found none
+    of the cells stored: on PostgreSQL they are then copied straight into the table, and if one
+    was stored meanwhile (a concurrent import) the copy is undone to its savepoint and the
+    cells are merged as usual.
     """
     if not cells:
         return
@@ -107,6 +110,13 @@ def upsert_cells(cells: Sequence[Cell]) -> None:
         )
     with transaction.atomic():
         if connection.vendor == "postgresql":
+            if new:
+                try:
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        _copy(cursor, DataValue._meta.db_table, rows, now)
+                    return
+                except IntegrityError:
+                    pass
             _copy_merge(rows, now)
         else:
             marks = ", ".join(["%s"] * len(_FIELDS))
@@ -116,11 +126,28 @@ def upsert_cells(cells: Sequence[Cell]) -> None:
                 )
 
 
+def _copy(cursor: Any, table: str, rows: list[tuple[Any, ...]], now: Any) -> None:
+    """Stream ``rows`` into ``table`` with COPY (PostgreSQL)."""
+    columns = ", ".join(_column(name) for name in _FIELDS)
+    stamp = now.isoformat()
+    target = connection.ops.quote_name(table)
+    with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+        lines: list[str] = []
+        for element_id, unit_id, *texts in rows:
+            if _needs_escape("".join(texts)):
+                texts = [text.translate(_COPY_ESCAPES) for text in texts]
+            lines.append(f"{element_id}\t{unit_id}\t" + "\t".join(texts) + f"\t{stamp}\t{stamp}")
+            if len(lines) == _COPY_CHUNK:
+                copy.write("\n".join(lines) + "\n")
+                lines.clear()
+        if lines:
+            copy.write("\n".join(lines) + "\n")
+
+
 def _copy_merge(rows: list[tuple[Any, ...]], now: Any) -> None:
     """Stream ``rows`` into a session-local stage table, then merge it (PostgreSQL)."""
     table = connection.ops.quote_name(DataValue._meta.db_table)
     columns = ", ".join(_column(name) for name in _FIELDS)
-    stamp = now.isoformat()
     with connection.cursor() as cursor:
         # Same column types as the table; emptied at commit, and here in case of reuse.
         cursor.execute(
@@ -128,19 +155,7 @@ def _copy_merge(rows: list[tuple[Any, ...]], now: Any) -> None:
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
         cursor.execute(f"TRUNCATE {_STAGE}")
-        with cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
-            lines: list[str] = []
-            for element_id, unit_id, *texts in rows:
-                if _needs_escape("".join(texts)):
-                    texts = [text.translate(_COPY_ESCAPES) for text in texts]
-                lines.append(
-                    f"{element_id}\t{unit_id}\t" + "\t".join(texts) + f"\t{stamp}\t{stamp}"
-                )
-                if len(lines) == _COPY_CHUNK:
-                    copy.write("\n".join(lines) + "\n")
-                    lines.clear()
-            if lines:
-                copy.write("\n".join(lines) + "\n")
+        _copy(cursor, _STAGE, rows, now)
         # In key order, so the unique index is walked once rather than at random.
         cell = ", ".join(_column(name) for name in _CELL)
         cursor.execute(_statement(f"SELECT {columns} FROM {_STAGE} ORDER BY {cell}"))  # noqa: S608

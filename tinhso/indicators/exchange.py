@@ -137,10 +137,24 @@ def parse_csv(text: str) -> list[RawValue]:
         where.get(name, -1)
         for name in ("dataelement", "period", "orgunit", "categoryoptioncombo", "value", "comment")
     ]
+    # Missing columns read the empty cell appended to every row (index -1).
+    de, pe, ou, coc, va, co = fields
+    wanted = max(fields) + 1
     values = []
     for row in itertools.chain([] if first is None else [first], rows):
-        width = min(len(row), len(columns))
-        values.append(RawValue(*(row[i].strip() if 0 <= i < width else "" for i in fields)))
+        if len(row) < wanted:
+            row.extend([""] * (wanted - len(row)))
+        row.append("")
+        values.append(
+            RawValue(
+                row[de].strip(),
+                row[pe].strip(),
+                row[ou].strip(),
+                row[coc].strip(),
+                row[va].strip(),
+                row[co].strip(),
+            )
+        )
     return values
 
 
@@ -188,6 +202,7 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
         units_by_code.setdefault(candidate.code, []).append(candidate)
     # A payload repeats few periods, units and disaggregations: each is checked once.
     periods: dict[str, Period | ValueError] = {}
+    codes: dict[str, str] = {}  # canonical code of each period as received
     units: dict[tuple[str, str], AdministrativeUnit | None] = {}
     allowed: dict[int, bool] = {}
     cocs: dict[tuple[str, str], dict[str, str] | Conflict] = {}
@@ -249,15 +264,13 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
                 )
             )
             continue
+        code = codes.get(raw.period)
+        if code is None:
+            code = codes[raw.period] = period.code
+        # Rows of one disaggregation share its (read-only) dimensions.
         result.rows.append(
             ValueRow(
-                data_element=element.code,
-                unit=unit,
-                period=period.code,
-                value=number,
-                dimensions=dict(dimensions),
-                source=ValueSource.REPORTED,
-                note=raw.comment,
+                element.code, unit, code, number, dimensions, ValueSource.REPORTED, "", raw.comment
             )
         )
     return result

@@ -281,13 +281,14 @@ def import_values(
             _("Không có phần tử dữ liệu %(code)s.") % {"code": ", ".join(missing)}
         )
     latest: dict[tuple[int, int, str, str], ValueRow] = {}
-    keys: dict[tuple[tuple[str, str], ...], str] = {}  # few distinct disaggregations
+    # Rows of a payload share few disaggregation dicts: key each dict once (kept alive here).
+    keys: dict[int, tuple[dict[str, str], str]] = {}
+    element_id_of = {code: element.id for code, element in elements.items()}
     for row in rows:
-        items = tuple(row.dimensions.items())
-        cell_key = keys.get(items)
-        if cell_key is None:
-            cell_key = keys[items] = dimension_key(row.dimensions)
-        key = (elements[row.data_element].pk, row.unit.pk, row.period, cell_key)
+        known = keys.get(id(row.dimensions))
+        if known is None:
+            known = keys[id(row.dimensions)] = (row.dimensions, dimension_key(row.dimensions))
+        key = (element_id_of[row.data_element], row.unit.id, row.period, known[1])
         if key in latest:
             result.skipped.append(
                 (latest[key], _("Giá trị bị thay bằng giá trị sau cùng cho cùng ô số liệu."))

@@ -122,9 +122,7 @@ def parse_csv(text: str) -> list[RawValue]:
     A first row whose first cell is ``dataelement`` (any case) is a header and may reorder or
     omit columns; without it the columns are in the standard order.
     """
-    rows = (
-        row for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if any(c.strip() for c in row)
-    )
+    rows = (row for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if "".join(row).strip())
     first = next(rows, None)
     columns = list(CSV_COLUMNS)
     if first is not None and first[0].strip().lower() == "dataelement":
@@ -253,9 +251,9 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
         except ValueError as exc:
             result.conflicts.append(Conflict(_label(raw), str(exc)))
             continue
-        if unit.pk not in allowed:
-            allowed[unit.pk] = can(user, Perm.DATA_CHANGE, unit)
-        if not allowed[unit.pk]:
+        if unit.id not in allowed:
+            allowed[unit.id] = can(user, Perm.DATA_CHANGE, unit)
+        if not allowed[unit.id]:
             result.conflicts.append(
                 Conflict(
                     raw.org_unit,

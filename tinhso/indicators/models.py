@@ -89,11 +89,13 @@ class DataValue(TimeStampedModel):
     and its disaggregation (``dimensions``, with ``dimension_key`` its canonical text).
     """
 
+    # No index of its own: the cell key (and its covering twin on PostgreSQL) starts with it.
     data_element = models.ForeignKey(
         DataElement,
         on_delete=models.PROTECT,
         related_name="values",
         verbose_name=_("phần tử dữ liệu"),
+        db_index=False,
     )
     unit = models.ForeignKey(
         "directory.AdministrativeUnit",

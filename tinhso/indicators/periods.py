@@ -18,6 +18,7 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 __all__ = [
     "CutoffRule",
@@ -154,9 +155,12 @@ class Period:
             )
         return cls(period_type, year, index)
 
-    @property
+    @cached_property
     def code(self) -> str:
-        """Return the DHIS2-style ISO code: ``202403``, ``2024Q1``, ``2024S1`` or ``2024``."""
+        """Return the DHIS2-style ISO code: ``202403``, ``2024Q1``, ``2024S1`` or ``2024``.
+
+        Cached on the (immutable) period: aggregation asks for it many times.
+        """
         if self.type is PeriodType.MONTHLY:
             return f"{self.year:04d}{self.index:02d}"
         if self.type is PeriodType.QUARTERLY:

@@ -581,6 +581,12 @@ class Aggregator:
         # Per period code, the origins with a value and their values, in two lists: this runs
         # for every unit and element, and a pair per value would feed the garbage collector.
         found: dict[str, tuple[list[_Origin], list[float]]] = {}
+        # Sums over time commute with restatement: each origin's total over the coarse period
+        # is restated. Other time aggregations (last, average, min, max) must see the restated
+        # series: old units' last half-year and new units' next one are one series, whose last
+        # value is the new units' (restate each finer period, then aggregate over time).
+        additive = element.aggregation_time == Aggregation.SUM
+        finer: dict[str, tuple[list[_Origin], list[float]]] = {}
         origins = self._origins(unit)
         for origin in origins:
             # As _over_time: a value for exactly the period wins, else the finer periods'.
@@ -594,17 +600,38 @@ class Aggregator:
                 continue
             totals = self._series(origin.id, element.code, filters)
             for period in self._coarse:
-                if totals and period.code not in totals:
+                if not totals or period.code in totals:
+                    continue
+                if additive:
                     over = self._over_time(totals, element, period, period.code)
                     if over is not None:
                         pair = found.setdefault(period.code, ([], []))
                         pair[0].append(origin)
                         pair[1].append(over)
+                    continue
+                inside = self._inside(period)
+                for code, total in totals.items():
+                    if code in inside:
+                        pair = finer.setdefault(code, ([], []))
+                        pair[0].append(origin)
+                        pair[1].append(float(total))
         nested = self._nested[unit.pk]
-        return {
+        restated = {
             code: _restated_total(kept, values, element, nested=nested)
             for code, (kept, values) in found.items()
         }
+        if finer:
+            series = [
+                (Period.parse(code), sum_)
+                for code, (kept, values) in finer.items()
+                if (sum_ := _restated_total(kept, values, element, nested=nested)) is not None
+            ]
+            for period in self._coarse:
+                if restated.get(period.code) is None:
+                    over = aggregate_time(series, period, element.aggregation_time)
+                    if over is not None:
+                        restated[period.code] = over
+        return restated
 
     def _exact(self, unit_id: int, code: str, filters: Filters) -> dict[str, float]:
         """The unit's values for exactly one of the preloaded periods, by period code."""

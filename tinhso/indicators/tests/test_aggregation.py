@@ -301,6 +301,20 @@ def test_a_split_divides_by_the_weights(tree: dict[str, Any]) -> None:
     assert by_directory == {tree["n1"].pk: Decimal(60), tree["n2"].pk: Decimal(40)}
 
 
+def test_a_stock_over_the_reform_year_is_its_last_restated_value_not_a_sum(
+    tree: dict[str, Any],
+) -> None:
+    stock = element("STOCK", time="last")
+    put(stock, tree["c1"], "2025S1", 10)
+    put(stock, tree["c2"], "2025S1", 20)
+    put(stock, tree["n"], "2025S2", 35)
+    year = Period.parse("2025")
+    assert element_value("STOCK", tree["n"], year, view="restated", as_of=AS_OF) == 35
+    assert element_value("STOCK", tree["province"], year, view="restated", as_of=AS_OF) == 35
+    first_half = Period.parse("2025S1")
+    assert element_value("STOCK", tree["n"], first_half, view="restated", as_of=AS_OF) == 30
+
+
 def test_restating_the_province_counts_each_old_commune_once(tree: dict[str, Any]) -> None:
     flow = element("FLOW")
     put_q1(flow, tree)

@@ -40,6 +40,9 @@ Rules, as implemented:
   partly) into the subtree are combined unweighted with the element's space aggregation.
   Values of units with no successor on ``as_of`` (an abolished district) cannot be mapped and
   are left out; record them on communes.
+  Over time, sums restate unit by unit; other time aggregations (``last``, ``average``,
+  ``min``, ``max``) restate each finer period first and then combine the restated series, so
+  a stock reported by old units until 30/06 and by new units after is one series, not two.
 * **Indicators** are evaluated after aggregating each referenced element, so a ratio is a
   ratio of sums, never an average of ratios; restated ratios restate numerator and
   denominator separately. A reference ``#{CODE}[n]`` reads ``period.offset(n)``.

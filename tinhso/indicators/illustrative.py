@@ -73,9 +73,9 @@ from enum import StrEnum
 
 from tinhso.directory import queries as directory
 from tinhso.directory.models import AdministrativeUnit, UnitSuccession
-from tinhso.indicators.actions import ValueRow, dimension_key
+from tinhso.indicators.actions import ValueRow
 from tinhso.indicators.choices import Aggregation, ValueSource
-from tinhso.indicators.models import DataElement, DataValue
+from tinhso.indicators.models import DataElement, DataValue, dimension_key
 from tinhso.indicators.periods import Period, PeriodType
 
 __all__ = ["FIRST_YEAR", "NOTE", "SEED", "SPECS", "Path", "batches", "illustrative_rows"]

@@ -10,7 +10,6 @@ import pytest
 
 from tinhso.directory.models import AdministrativeUnit, UnitSuccession
 from tinhso.directory.queries import restate
-from tinhso.indicators.actions import dimension_key
 from tinhso.indicators.aggregation import (
     Aggregator,
     aggregate_space,
@@ -18,7 +17,7 @@ from tinhso.indicators.aggregation import (
     element_value,
     indicator_value,
 )
-from tinhso.indicators.models import DataElement, DataValue, Indicator
+from tinhso.indicators.models import DataElement, DataValue, Indicator, dimension_key
 from tinhso.indicators.periods import Period
 
 P = Period.parse

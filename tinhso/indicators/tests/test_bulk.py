@@ -10,9 +10,8 @@ import pytest
 from django.db import transaction
 
 from tinhso.directory.models import AdministrativeUnit
-from tinhso.indicators.actions import dimension_key
 from tinhso.indicators.bulk import Cell, upsert_cells
-from tinhso.indicators.models import DataElement, DataValue
+from tinhso.indicators.models import DataElement, DataValue, dimension_key
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tinhso.indicators import actions, aggregation, illustrative, queries
 from tinhso.indicators.choices import ValueSource
 from tinhso.indicators.demo import load_demo
 from tinhso.indicators.expressions import parse
-from tinhso.indicators.models import DataValue, Indicator, Target
+from tinhso.indicators.models import DataValue, Indicator, Target, dimension_key
 from tinhso.indicators.periods import Period
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,7 @@ def demo(provinces: tuple[AdministrativeUnit, AdministrativeUnit]) -> StringIO:
 
 def _cells(rows: list[actions.ValueRow]) -> list[tuple[str, int, str, str, Decimal]]:
     return [
-        (r.data_element, r.unit.pk, r.period, actions.dimension_key(r.dimensions), r.value)
-        for r in rows
+        (r.data_element, r.unit.pk, r.period, dimension_key(r.dimensions), r.value) for r in rows
     ]
 
 

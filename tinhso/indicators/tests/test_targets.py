@@ -15,6 +15,7 @@ from tinhso.core.models import AuditEntry
 from tinhso.core.testing import assert_matches_openapi
 from tinhso.directory.models import AdministrativeUnit
 from tinhso.indicators import actions, queries
+from tinhso.indicators.actions import values as value_actions
 from tinhso.indicators.models import Target
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_a_bad_indicator_expression_is_refused_before_anything_is_written(
         "code,name,numerator,denominator,factor,unit\nBAD,Sai,#{WORK_ONLINE} +,1,1,%\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(actions, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(value_actions, "DATA_DIR", tmp_path)
     with pytest.raises(Exception, match="BAD"):
         actions.load_catalogue(actor=None)
     assert not AuditEntry.objects.filter(action="indicators.catalogue.load").exists()

@@ -646,7 +646,9 @@ def run(args: argparse.Namespace, kind: str, workdir: Path) -> None:
     results[indicator_metric] = {"tinhso": fmt(percentiles(samples))}
     results["(c) import and submit a report, p50 / p95 (ms)"] = {"tinhso": fmt(percentiles(accept))}
     results["(c) read the province total, p50 / p95 (ms)"] = {"tinhso": fmt(percentiles(read))}
-    results["(c) submitted report → province total, p50 / p95 (ms)"] = {"tinhso": fmt(percentiles(both))}
+    results["(c) submitted report → province total, p50 / p95 (ms)"] = {
+        "tinhso": fmt(percentiles(both))
+    }
 
     if not args.no_duckdb:
         db, load_seconds = duckdb_load(workdir / "bench.duckdb", csv_path)

@@ -4,9 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import URLPattern, include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.api import api, not_found
+from tinhso.indicators.adx import MEDIA_TYPES as ADX_TYPES
 
 api_urls = api.urls
 
@@ -23,12 +26,27 @@ def _api_view(route: str) -> Callable[..., Any]:
     raise LookupError(route)
 
 
+_data_value_sets = _api_view("indicators/dataValueSets")
+_adx = _api_view("indicators/adx")
+
+
+@csrf_exempt  # the API views behind it check CSRF themselves for session requests
+def dhis2_data_value_sets(request: HttpRequest) -> Any:
+    """DHIS2's ``/api/dataValueSets``: JSON or CSV, or ADX when the body or Accept says so."""
+    wants_adx = (
+        request.content_type in ADX_TYPES
+        if request.method == "POST"
+        else "application/adx+xml" in request.headers.get("Accept", "")
+    )
+    return (_adx if wants_adx else _data_value_sets)(request)
+
+
 urlpatterns = [
     path("api/v1/", api_urls),
     # A DHIS2 client configured with base URL <site>/dhis2 works unchanged.
     re_path(
         r"^dhis2/api/dataValueSets(?:\.json)?/?$",
-        _api_view("indicators/dataValueSets"),
+        dhis2_data_value_sets,
         name="dhis2-data-value-sets",
     ),
     re_path(r"^api/(?P<path>.*)$", not_found),

@@ -372,3 +372,26 @@ def test_a_partner_system_imports_and_exports_with_a_bearer_token(world: World) 
     assert summary["importCount"]["imported"] == 1
     root = ET.fromstring(partner.get(URL).content)  # noqa: S314 (our own output)
     assert [v.get("value") for g in root for v in g] == ["6"]
+
+
+def test_a_dhis2_client_posts_and_reads_adx_at_the_dhis2_alias(world: World) -> None:
+    _, secret = account_actions.create_token(world.operator, actor=world.operator, name="dhis2")
+    partner = Client(enforce_csrf_checks=True, headers={"Authorization": "Bearer " + secret})
+    body = message(group("BC_KT_NAM", "24", "2025-01-01/P1Y", value("GRDP_GROWTH", "7")))
+    summary = partner.post("/dhis2/api/dataValueSets", body, content_type=adx.MEDIA_TYPE)
+    assert summary.json()["importCount"]["imported"] == 1
+    exported = partner.get("/dhis2/api/dataValueSets", headers={"Accept": adx.MEDIA_TYPE})
+    assert exported["Content-Type"].startswith(adx.MEDIA_TYPE)
+    root = ET.fromstring(exported.content)  # noqa: S314 (our own output)
+    assert [v.get("value") for g in root for v in g] == ["7"]
+    as_json = partner.get("/dhis2/api/dataValueSets", {"dataElement": "GRDP_GROWTH"}).json()
+    assert [v["value"] for v in as_json["dataValues"]] == ["7"]
+
+
+def test_a_session_adx_post_to_the_alias_still_needs_the_csrf_token(world: World) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.operator)
+    body = message(group("BC_KT_NAM", "24", "2025-01-01/P1Y", value("GRDP_GROWTH", "7")))
+    response = browser.post("/dhis2/api/dataValueSets", body, content_type=adx.MEDIA_TYPE)
+    assert response.status_code in (401, 403)
+    assert DataValue.objects.count() == 0

@@ -89,7 +89,7 @@ class DataValue(TimeStampedModel):
     and its disaggregation (``dimensions``, with ``dimension_key`` its canonical text).
     """
 
-    # No index of its own: the cell key (and its covering twin on PostgreSQL) starts with it.
+    # No index of its own: the cell key's unique index starts with it.
     data_element = models.ForeignKey(
         DataElement,
         on_delete=models.PROTECT,

@@ -51,6 +51,8 @@ def _place(regime: str, unit: str, period: str) -> Place:
         span = Period.parse(period)
     except ValueError:
         raise Http404(period) from None
+    if span.type != found.period_kind or not (actions.FIRST_YEAR <= span.year <= actions.LAST_YEAR):
+        raise Http404(period)
     try:
         place = directory.get_unit(unit, span.end)
     except AdministrativeUnit.DoesNotExist:
@@ -261,6 +263,7 @@ def report_submit(request: HttpRequest, regime: str, unit: str, period: str) -> 
 def report_approve(request: HttpRequest, regime: str, unit: str, period: str) -> HttpResponse:
     """Approve the report at its current level."""
     report = _report_or_404(regime, unit, period)
+    _visible(request.user, report)
     form = DecisionForm(request.POST)
     valid = form.is_valid()
     try:
@@ -281,6 +284,7 @@ def report_approve(request: HttpRequest, regime: str, unit: str, period: str) ->
 def report_return(request: HttpRequest, regime: str, unit: str, period: str) -> HttpResponse:
     """Return the report to its unit with the reason."""
     report = _report_or_404(regime, unit, period)
+    _visible(request.user, report)
     form = DecisionForm(request.POST)
     valid = form.is_valid()
     try:
@@ -317,6 +321,7 @@ def report_excel(request: HttpRequest, regime: str, unit: str, period: str) -> H
 def report_upload(request: HttpRequest, regime: str, unit: str, period: str) -> HttpResponse:
     """Read a filled-in template: save the good rows, report every row with its outcome."""
     report = _report_or_404(regime, unit, period)
+    _visible(request.user, report)
     form = UploadForm(request.POST, request.FILES)
     context = _page_context(request, report)
     context["upload_form"] = form

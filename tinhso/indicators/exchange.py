@@ -16,6 +16,7 @@ import csv
 import datetime
 import io
 import itertools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ from tinhso.indicators.actions import ValueRow
 from tinhso.indicators.choices import ValueSource
 from tinhso.indicators.models import DataElement, DataValue
 from tinhso.indicators.periods import Period
+from tinhso.indicators.registry import registered
 from tinhso.indicators.validation import parse_number
 
 DEFAULT_COC = "default"
@@ -156,6 +158,11 @@ def parse_csv(text: str) -> list[RawValue]:
     return values
 
 
+# A dimension name or option: starts with a letter or digit (never '=', '+', '-', '@', which
+# spreadsheets read as formulas), then letters, digits, spaces, '.', '_', '-', '/'.
+_WORD = re.compile(r"\w[\w .\-/]*")
+
+
 def parse_coc(text: str) -> dict[str, str]:
     """Read ``default`` / empty (no disaggregation) or ``level=commune;channel=online``.
 
@@ -167,10 +174,16 @@ def parse_coc(text: str) -> dict[str, str]:
     dimensions: dict[str, str] = {}
     for part in text.split(";"):
         name, sep, option = (piece.strip() for piece in part.partition("="))
-        if not sep or not name or not option or name in dimensions:
+        if (
+            not sep
+            or not _WORD.fullmatch(name)
+            or not _WORD.fullmatch(option)
+            or name in dimensions
+        ):
             raise ValueError(
-                f"Phân tổ không hợp lệ: {text!r}; dùng dạng 'tên=giá trị;...' "
-                f"(invalid categoryOptionCombo {text!r}; use 'name=option;...')"
+                f"Phân tổ không hợp lệ: {text!r}; dùng dạng 'tên=giá trị;...', chữ, số, "
+                f"dấu cách, '.', '-', '/' (invalid categoryOptionCombo {text!r}; use "
+                f"'name=option;...' with letters, digits, spaces, '.', '-', '/')"
             )
         dimensions[name] = option
     return dimensions
@@ -198,6 +211,7 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
     units_by_code: dict[str, list[AdministrativeUnit]] = {}
     for candidate in AdministrativeUnit.objects.filter(code__in={v.org_unit for v in values}):
         units_by_code.setdefault(candidate.code, []).append(candidate)
+    computed = {element.code for element in registered()}
     # A payload repeats few periods, units and disaggregations: each is checked once.
     periods: dict[str, Period | ValueError] = {}
     codes: dict[str, str] = {}  # canonical code of each period as received
@@ -206,6 +220,15 @@ def check(values: Sequence[RawValue], *, user: Any) -> Checked:
     cocs: dict[tuple[str, str], dict[str, str] | Conflict] = {}
     for raw in values:
         element = elements.get(raw.data_element)
+        if element is not None and element.code in computed:
+            result.conflicts.append(
+                Conflict(
+                    raw.data_element,
+                    f"Phần tử {raw.data_element} do hệ thống tự tính, không nhận số liệu nhập "
+                    f"(data element {raw.data_element} is computed by the system)",
+                )
+            )
+            continue
         if element is None:
             result.conflicts.append(
                 Conflict(

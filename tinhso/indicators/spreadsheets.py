@@ -426,7 +426,7 @@ def _value_text(value: Any, number_format: str, value_type: str) -> str | None:
     if value_type == ValueType.PERCENTAGE and "%" in (number_format or ""):
         number *= 100
     text = format(number.normalize(), "f") if number else "0"
-    if parse_number(text, ValueType.NUMBER, localized=True) != number:
+    if parse_number(text, ValueType.NUMBER, localized=True) != parse_number(text, ValueType.NUMBER):
         # "1.234" would be read as 1234; the decimal comma is unambiguous.
         text = text.replace(".", ",")
     return text

@@ -18,10 +18,14 @@ import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from tinhso.indicators.choices import FlagKind, Operator, ValueType
 from tinhso.indicators.expressions import Expression, Reference
+
+# What a stored value holds (DataValue.value: 20 digits, 6 after the point).
+LIMIT = Decimal(10) ** 14
+_PLACES = Decimal("0.000001")
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 
@@ -58,6 +62,14 @@ def parse_number(text: str, value_type: str, *, localized: bool = False) -> Deci
         number = Decimal("NaN")
     if not number.is_finite():
         raise ValueError(f"Giá trị không phải là số: {text!r} (value is not a number: {text!r})")
+    if abs(number) >= LIMIT:
+        raise ValueError(
+            f"Giá trị quá lớn (tối đa 14 chữ số phần nguyên): {text!r} "
+            f"(value too large, at most 14 integer digits: {text!r})"
+        )
+    # Values are kept to 6 decimal places (1/3 typed in a spreadsheet is 0.333333).
+    if number != number.quantize(_PLACES, rounding=ROUND_HALF_EVEN):
+        number = number.quantize(_PLACES, rounding=ROUND_HALF_EVEN)
     if value_type == ValueType.INTEGER and number != number.to_integral_value():
         raise ValueError(
             f"Giá trị phải là số nguyên: {text!r} (value must be an integer: {text!r})"

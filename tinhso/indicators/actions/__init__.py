@@ -5,6 +5,8 @@ regimes, reporting periods, report entry, submission, approval and return.
 """
 
 from tinhso.indicators.actions.reports import (
+    FIRST_YEAR,
+    LAST_YEAR,
     ReportInvalid,
     SaveResult,
     StaleReport,
@@ -36,6 +38,8 @@ from tinhso.indicators.actions.values import (
 
 __all__ = [
     "DATA_DIR",
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "ImportResult",
     "ImportStrategy",
     "ReportInvalid",

@@ -23,6 +23,7 @@ from tinhso.indicators import report_queries
 from tinhso.indicators.actions.values import (
     DATA_DIR,
     local_today,
+    locked_cells,
     recorded_actor,
     refresh_on_commit,
 )
@@ -59,6 +60,10 @@ def _event(submission: Submission, action: str, actor: Any, **fields: Any) -> No
     )
 
 
+# Reports are opened for periods within these years (deadlines and locks stay computable).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
 def _period_of(regime: ReportingRegime, code: str) -> Period:
     try:
         period = Period.parse(code)
@@ -68,6 +73,11 @@ def _period_of(regime: ReportingRegime, code: str) -> Period:
         raise ValidationError(
             _("Chế độ %(regime)s báo cáo theo kỳ %(kind)s, không theo kỳ %(period)s.")
             % {"regime": regime.code, "kind": regime.get_period_type_display(), "period": code}
+        )
+    if not FIRST_YEAR <= period.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Kỳ báo cáo phải trong các năm %(first)s–%(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
         )
     return period
 
@@ -237,11 +247,25 @@ def save_report_values(
                 data_element__in=[cell.element for cell in cells.values()],
             )
         }
+        # A cell shared with another regime's sent or locked report stays as that report has it.
+        locked = {
+            element_id
+            for element_id, _unit, _period in locked_cells(
+                {cell.element.id for cell in cells.values()},
+                [submission.unit_id],
+                [submission.period],
+            )
+        }
         history = []
         for key, text in entries.items():
             cell = cells.get(key)
             if cell is None:
                 result.errors[key] = _("Ô này không thuộc biểu mẫu của chế độ báo cáo.")
+                continue
+            if cell.element.id in locked:
+                result.errors[key] = _(
+                    "Ô này thuộc một báo cáo khác đã gửi, đã duyệt hoặc đã khoá."
+                )
                 continue
             old = current.get(key)
             if text is None or not text.strip():
@@ -370,13 +394,14 @@ def next_step(submission: Submission) -> ApprovalStep | None:
 def _approves_at(user: Any, submission: Submission, step: ApprovalStep) -> bool:
     if step.agency_id is not None:
         return can(user, Perm.DATA_APPROVE, step.agency)
-    unit = submission.unit
+    unit: AdministrativeUnit | None = submission.unit
     if step.unit_level is not None:
+        # No ancestor at that level (districts after 01/07/2025): nobody approves there.
         unit = next(
-            (u for u in directory_queries.ancestors(unit) if u.level == step.unit_level),
-            unit,
+            (u for u in directory_queries.ancestors(submission.unit) if u.level == step.unit_level),
+            None,
         )
-    return can(user, Perm.DATA_APPROVE, unit)
+    return unit is not None and can(user, Perm.DATA_APPROVE, unit)
 
 
 def may_approve(user: Any, submission: Submission) -> bool:

@@ -259,6 +259,28 @@ def import_values(
     Raises:
         ValidationError: an unknown data element (callers check values first).
     """
+    with transaction.atomic():
+        if rows:
+            # Reports of these units and periods are locked while the import reads and writes,
+            # so none is submitted or approved between the lock check and the write.
+            list(
+                Submission.objects.select_for_update()
+                .filter(unit_id__in={r.unit.id for r in rows}, period__in={r.period for r in rows})
+                .values_list("pk", flat=True)
+            )
+        return _import_values(
+            rows, actor=actor, strategy=strategy, dry_run=dry_run, channel=channel
+        )
+
+
+def _import_values(
+    rows: Sequence[ValueRow],
+    *,
+    actor: Any,
+    strategy: ImportStrategy,
+    dry_run: bool,
+    channel: str,
+) -> ImportResult:
     result = ImportResult()
     elements = {
         e.code: e for e in DataElement.objects.filter(code__in={r.data_element for r in rows})
@@ -418,11 +440,23 @@ def refresh_computed(period: Period, *, actor: Any) -> int:
         for value in values
     ]
     with transaction.atomic():
-        deleted, _counts = DataValue.objects.filter(
+        stored = DataValue.objects.filter(
             data_element__in=[by_code[code] for code in produced],
             period=period.code,
             source=ValueSource.COMPUTED,
-        ).delete()
+        )
+        # Cells of sent, approved or locked reports keep their computed values too.
+        locked = locked_cells(
+            [by_code[code].id for code in produced],
+            set(stored.values_list("unit_id", flat=True)),
+            [period.code],
+        )
+        stale = [
+            pk
+            for pk, element_id, unit_id in stored.values_list("pk", "data_element_id", "unit_id")
+            if (element_id, unit_id, period.code) not in locked
+        ]
+        deleted, _counts = DataValue.objects.filter(pk__in=stale).delete()
         if rows:
             import_values(rows, actor=actor, channel="computed")
         elif deleted:

@@ -14,12 +14,13 @@ from :mod:`tinhso.indicators.queries`, charts from :mod:`tinhso.indicators.chart
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -29,8 +30,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tinhso.accounts.permissions import Perm, require
+from tinhso.accounts.permissions import Perm, can, require
 from tinhso.core.htmx import is_htmx
+from tinhso.directory.choices import UnitLevel
 from tinhso.directory.forms import AsciiIntegerField
 from tinhso.directory.models import AdministrativeUnit
 from tinhso.indicators import charts, queries, reports
@@ -265,8 +267,16 @@ def _drill(
             return None, form, 400
     if unit is None:
         return None, form, 200
+    # Province figures are public; below it, only the units within the viewer's data scope.
+    if not _may_see(request, unit):
+        raise PermissionDenied(_("Bạn không có quyền xem số liệu của đơn vị này."))
     drill = queries.drill_down(row.target.indicator, unit, period, view=view)
-    return drill, form, 200
+    visible = [child for child in drill.children if _may_see(request, child.unit)]
+    return replace(drill, children=visible), form, 200
+
+
+def _may_see(request: HttpRequest, unit: AdministrativeUnit) -> bool:
+    return unit.level == UnitLevel.PROVINCE or can(request.user, Perm.DATA_VIEW, unit)
 
 
 @login_required

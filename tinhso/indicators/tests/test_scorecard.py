@@ -400,3 +400,18 @@ def test_target_rows_and_drill_down_read_with_few_queries(
     # district's one ancestor.
     with django_assert_max_num_queries(8):
         queries.drill_down(indicator, reported["city"], period)
+
+
+def test_an_officer_drills_only_into_units_within_their_scope(
+    client: Client, reported: Any
+) -> None:
+    officer = UserFactory.create(username="can.bo.xa")
+    grant(officer, Role.OFFICER, Scope.of_unit(reported["bac_giang"].pk))
+    client.force_login(officer)
+    url = f"{LEADERS}G-WORK-C25/"
+    body = client.get(url, {"view": "restated", "period": "2026"}, HTTP_HX_REQUEST="true")
+    text = body.content.decode()
+    assert body.status_code == 200 and 'id="drill-07210"' in text
+    assert f'id="drill-{reported["vy"].code}"' not in text
+    other = client.get(url, {"view": "restated", "period": "2026", "unit": reported["vy"].pk})
+    assert other.status_code == 403

@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from psycopg.errors import UniqueViolation
 
 from tinhso.indicators.models import DataValue
 
-__all__ = ["Cell", "upsert_cells"]
+__all__ = ["Cell", "CellsTaken", "upsert_cells"]
 
 # Columns written, and those a conflicting (existing) cell takes from the new row.
 _FIELDS = (
@@ -48,6 +49,17 @@ def _column(name: str) -> str:
     field = DataValue._meta.get_field(name)
     assert isinstance(field, models.Field) and field.column
     return connection.ops.quote_name(field.column)
+
+
+class CellsTaken(Exception):
+    """Some cells given as new were stored by someone else since the caller looked."""
+
+
+def _insert(marks: str) -> str:
+    """A plain insert of one row into the values table (fails on a stored cell)."""
+    table = connection.ops.quote_name(DataValue._meta.db_table)
+    columns = ", ".join(_column(name) for name in _FIELDS)
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
 
 
 def _statement(source: str) -> str:
@@ -79,9 +91,10 @@ def upsert_cells(cells: Sequence[Cell], *, new: bool = False) -> None:
     A cell is (data element, unit, period, ``dimension_key``) and must appear at most once in
     ``cells``. ``created_at`` of a stored cell is kept; ``updated_at`` of every written row is
     now. Plain tuples cost a fraction of a model instance. ``new`` says the caller found none
-    of the cells stored: on PostgreSQL they are then copied straight into the table, and if one
-    was stored meanwhile (a concurrent import) the copy is undone to its savepoint and the
-    cells are merged as usual.
+    of the cells stored: they are then inserted straight into the table (``COPY`` on
+    PostgreSQL), and if one was stored meanwhile (a concurrent import) the insert is undone to
+    its savepoint and :class:`CellsTaken` raised, for the caller to read what is stored now
+    and merge.
     """
     if not cells:
         return
@@ -108,18 +121,23 @@ def upsert_cells(cells: Sequence[Cell], *, new: bool = False) -> None:
                 cell.note,
             )
         )
+    postgresql = connection.vendor == "postgresql"
+    marks = ", ".join(["%s"] * len(_FIELDS))
+    if new:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                if postgresql:
+                    _copy(cursor, DataValue._meta.db_table, rows, now)
+                else:
+                    cursor.executemany(_insert(marks), [(*row, now, now) for row in rows])
+        # psycopg's COPY raises its own error, not wrapped into Django's IntegrityError.
+        except (IntegrityError, UniqueViolation):
+            raise CellsTaken from None
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            if new:
-                try:
-                    with transaction.atomic(), connection.cursor() as cursor:
-                        _copy(cursor, DataValue._meta.db_table, rows, now)
-                    return
-                except IntegrityError:
-                    pass
+        if postgresql:
             _copy_merge(rows, now)
         else:
-            marks = ", ".join(["%s"] * len(_FIELDS))
             with connection.cursor() as cursor:
                 cursor.executemany(
                     _statement(f"VALUES ({marks})"), [(*row, now, now) for row in rows]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.audit import record_write
 from tinhso.directory.models import AdministrativeUnit
 from tinhso.indicators import registry
-from tinhso.indicators.bulk import Cell, upsert_cells
+from tinhso.indicators.bulk import Cell, CellsTaken, upsert_cells
 from tinhso.indicators.choices import (
     SubmissionStatus,
     ValueSource,
@@ -273,6 +273,21 @@ def import_values(
         )
 
 
+def _stored(
+    cells: Iterable[tuple[int, int, str, str]],
+) -> dict[tuple[int, int, str, str], Decimal]:
+    """The stored values among the elements, units and periods of ``cells``, by cell key."""
+    keys = list(cells)
+    return {
+        (element_id, unit_id, period, key): value
+        for element_id, unit_id, period, key, value in DataValue.objects.filter(
+            data_element_id__in={k[0] for k in keys},
+            unit_id__in={k[1] for k in keys},
+            period__in={k[2] for k in keys},
+        ).values_list("data_element_id", "unit_id", "period", "dimension_key", "value")
+    }
+
+
 def _import_values(
     rows: Sequence[ValueRow],
     *,
@@ -310,12 +325,7 @@ def _import_values(
         element_ids = {k[0] for k in latest}
         unit_ids = {k[1] for k in latest}
         periods = {k[2] for k in latest}
-        existing = {
-            (element_id, unit_id, period, key): value
-            for element_id, unit_id, period, key, value in DataValue.objects.filter(
-                data_element_id__in=element_ids, unit_id__in=unit_ids, period__in=periods
-            ).values_list("data_element_id", "unit_id", "period", "dimension_key", "value")
-        }
+        existing = _stored(latest)
         locked = locked_cells(element_ids, unit_ids, periods)
     to_write: list[Cell] = []
     to_update: list[Cell] = []
@@ -364,7 +374,32 @@ def _import_values(
     if dry_run or not (to_write or to_update):
         return result
     with transaction.atomic():
-        upsert_cells(to_write, new=True)
+        try:
+            upsert_cells(to_write, new=True)
+        except CellsTaken:
+            # Another import stored some of these cells after they were read: count them as
+            # updates and keep what it stored in the history, then merge.
+            taken = _stored(
+                [(c.data_element_id, c.unit_id, c.period, c.dimension_key) for c in to_write]
+            )
+            for cell in to_write:
+                key = (cell.data_element_id, cell.unit_id, cell.period, cell.dimension_key)
+                if key in taken:
+                    result.imported -= 1
+                    result.updated += 1
+                    history.append(
+                        ValueChange(
+                            data_element_id=cell.data_element_id,
+                            unit_id=cell.unit_id,
+                            period=cell.period,
+                            dimension_key=cell.dimension_key,
+                            previous=taken[key],
+                            value=cell.value,
+                            channel=channel,
+                            actor=recorded_actor(actor),
+                        )
+                    )
+            upsert_cells(to_write)
         upsert_cells(to_update)
         ValueChange.objects.bulk_create(history, batch_size=1000)
         record_write(

@@ -10,7 +10,8 @@ import pytest
 from django.db import transaction
 
 from tinhso.directory.models import AdministrativeUnit
-from tinhso.indicators.bulk import Cell, upsert_cells
+from tinhso.indicators.actions import ValueRow
+from tinhso.indicators.bulk import Cell, CellsTaken, upsert_cells
 from tinhso.indicators.models import DataElement, DataValue, dimension_key
 
 
@@ -79,3 +80,35 @@ def test_a_cell_written_twice_in_one_transaction_keeps_the_later_value(
         upsert_cells([value(cell, "1", {})])
         upsert_cells([value(cell, "2", {})])
     assert list(DataValue.objects.values_list("value", flat=True)) == [2]
+
+
+def test_cells_stored_meanwhile_are_not_inserted_twice(cell: dict[str, Any]) -> None:
+    upsert_cells([value(cell, "1", {})])
+    with pytest.raises(CellsTaken):
+        upsert_cells([value(cell, "2", {})], new=True)
+    assert DataValue.objects.get().value == 1
+
+
+def test_an_import_racing_another_keeps_what_the_other_stored_in_the_history(
+    cell: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tinhso.indicators.actions import values as value_actions
+    from tinhso.indicators.models import ValueChange
+
+    upsert_cells([value(cell, "4", {"level": "xã"})])
+    real = value_actions._stored
+    reads: list[object] = []
+
+    def stored(cells: Any) -> Any:
+        # The import's first read misses the cell another import has just stored.
+        reads.append(cells)
+        return {} if len(reads) == 1 else real(cells)
+
+    monkeypatch.setattr(value_actions, "_stored", stored)
+    row = ValueRow("DOSSIERS", cell["unit"], "202507", Decimal(9), {"level": "xã"})
+    result = value_actions.import_values([row], actor=None)
+    assert (result.imported, result.updated) == (0, 1)
+    assert DataValue.objects.get().value == 9
+    change = ValueChange.objects.get()
+    assert (change.previous, change.value) == (4, 9)
+    assert len(reads) == 2

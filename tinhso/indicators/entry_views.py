@@ -258,16 +258,16 @@ def report_submit(request: HttpRequest, regime: str, unit: str, period: str) -> 
     return redirect(_url("report", report))
 
 
-@login_required
-@require_POST
-def report_approve(request: HttpRequest, regime: str, unit: str, period: str) -> HttpResponse:
-    """Approve the report at its current level."""
+def _decide(
+    request: HttpRequest, regime: str, unit: str, period: str, decide: Any, done: str
+) -> HttpResponse:
+    """An approver's decision (``decide``: approve or return) from the decision form."""
     report = _report_or_404(regime, unit, period)
     _visible(request.user, report)
     form = DecisionForm(request.POST)
     valid = form.is_valid()
     try:
-        actions.approve_report(
+        decide(
             report,
             actor=request.user,
             comment=form.cleaned_data.get("comment", "") if valid else "",
@@ -275,29 +275,24 @@ def report_approve(request: HttpRequest, regime: str, unit: str, period: str) ->
         )
     except ValidationError as exc:
         return _decision_page(request, report, exc)
-    messages.success(request, _("Đã phê duyệt báo cáo."))
+    messages.success(request, done)
     return redirect(_url("report", report))
+
+
+@login_required
+@require_POST
+def report_approve(request: HttpRequest, regime: str, unit: str, period: str) -> HttpResponse:
+    """Approve the report at its current level."""
+    return _decide(
+        request, regime, unit, period, actions.approve_report, _("Đã phê duyệt báo cáo.")
+    )
 
 
 @login_required
 @require_POST
 def report_return(request: HttpRequest, regime: str, unit: str, period: str) -> HttpResponse:
     """Return the report to its unit with the reason."""
-    report = _report_or_404(regime, unit, period)
-    _visible(request.user, report)
-    form = DecisionForm(request.POST)
-    valid = form.is_valid()
-    try:
-        actions.return_report(
-            report,
-            actor=request.user,
-            comment=form.cleaned_data.get("comment", "") if valid else "",
-            version=form.cleaned_data["version"] if valid else None,
-        )
-    except ValidationError as exc:
-        return _decision_page(request, report, exc)
-    messages.success(request, _("Đã trả lại báo cáo."))
-    return redirect(_url("report", report))
+    return _decide(request, regime, unit, period, actions.return_report, _("Đã trả lại báo cáo."))
 
 
 @login_required

@@ -418,6 +418,23 @@ def may_review(user: Any, submission: Submission) -> bool:
     )
 
 
+def _decided_step(
+    submission: Submission, actor: Any, version: int | None, refused: str
+) -> tuple[Submission, ApprovalStep]:
+    """Lock the report and return it with the step an approver now decides on.
+
+    ``refused`` is the message (with ``%(step)s``) when ``actor`` may not decide at that step.
+    """
+    submission = _lock(submission)
+    _check_version(submission, version)
+    step = next_step(submission)
+    if step is None:
+        raise ValidationError(_("Báo cáo không ở trạng thái chờ phê duyệt."))
+    if not may_approve(actor, submission):
+        raise PermissionDenied(refused % {"step": step.name})
+    return submission, step
+
+
 def approve_report(
     submission: Submission, *, actor: Any, comment: str = "", version: int | None = None
 ) -> Submission:
@@ -429,15 +446,9 @@ def approve_report(
         StaleReport: ``version`` is not the report's current version.
     """
     with transaction.atomic():
-        submission = _lock(submission)
-        _check_version(submission, version)
-        step = next_step(submission)
-        if step is None:
-            raise ValidationError(_("Báo cáo không ở trạng thái chờ phê duyệt."))
-        if not may_approve(actor, submission):
-            raise PermissionDenied(
-                _("Bạn không có quyền phê duyệt ở bước “%(step)s”.") % {"step": step.name}
-            )
+        submission, step = _decided_step(
+            submission, actor, version, _("Bạn không có quyền phê duyệt ở bước “%(step)s”.")
+        )
         submission.approved_steps = step.order
         if next_step(submission) is None:
             submission.status = SubmissionStatus.APPROVED
@@ -466,15 +477,9 @@ def return_report(
     if not comment.strip():
         raise ValidationError(_("Hãy ghi lý do trả lại báo cáo."))
     with transaction.atomic():
-        submission = _lock(submission)
-        _check_version(submission, version)
-        step = next_step(submission)
-        if step is None:
-            raise ValidationError(_("Báo cáo không ở trạng thái chờ phê duyệt."))
-        if not may_approve(actor, submission):
-            raise PermissionDenied(
-                _("Bạn không có quyền trả lại ở bước “%(step)s”.") % {"step": step.name}
-            )
+        submission, step = _decided_step(
+            submission, actor, version, _("Bạn không có quyền trả lại ở bước “%(step)s”.")
+        )
         submission.status = SubmissionStatus.RETURNED
         submission.approved_steps = 0
         submission.version += 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from decimal import Decimal
 from typing import Any
@@ -11,14 +10,12 @@ import pytest
 from django.test import Client
 
 from tinhso.accounts import actions as account_actions
-from tinhso.accounts.choices import Role
 from tinhso.accounts.models import User
-from tinhso.accounts.scopes import Scope
-from tinhso.accounts.tests.factories import UserFactory, grant
 from tinhso.core.models import AuditEntry
 from tinhso.core.testing import assert_matches_openapi
 from tinhso.directory.models import AdministrativeUnit
-from tinhso.indicators.models import DataElement, DataValue
+from tinhso.indicators.models import DataValue
+from tinhso.indicators.tests.exchange_world import World, build
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/indicators/dataValueSets"
@@ -26,68 +23,23 @@ ALIAS = "/dhis2/api/dataValueSets"
 
 
 @pytest.fixture
-def units() -> dict[str, AdministrativeUnit]:
-    old = AdministrativeUnit.objects.create(
-        code="24",
-        name="Tỉnh Bắc Giang",
-        type="tinh",
-        level=1,
-        valid_from=datetime.date(1997, 1, 1),
-        valid_to=datetime.date(2025, 6, 30),
-    )
-    new = AdministrativeUnit.objects.create(
-        code="24", name="Tỉnh Bắc Ninh", type="tinh", level=1, valid_from=datetime.date(2025, 7, 1)
-    )
-    commune = AdministrativeUnit.objects.create(
-        code="07663",
-        name="Xã Tuấn Đạo",
-        type="xa",
-        level=3,
-        parent=new,
-        valid_from=datetime.date(2025, 7, 1),
-    )
-    other = AdministrativeUnit.objects.create(
-        code="07210",
-        name="Phường Bắc Giang",
-        type="phuong",
-        level=3,
-        parent=new,
-        valid_from=datetime.date(2025, 7, 1),
-    )
-    return {"old": old, "new": new, "commune": commune, "other": other}
+def world(db: Any) -> World:
+    return build()
 
 
 @pytest.fixture
-def elements() -> None:
-    DataElement.objects.create(
-        code="WORK_ONLINE",
-        name="Hồ sơ trực tuyến",
-        value_type="integer",
-        aggregation_time="sum",
-        aggregation_space="sum",
-        dimensions=["level", "channel"],
-    )
-    DataElement.objects.create(
-        code="GRDP_GROWTH",
-        name="Tăng trưởng GRDP",
-        value_type="percentage",
-        aggregation_time="last",
-        aggregation_space="none",
-    )
+def units(world: World) -> dict[str, AdministrativeUnit]:
+    return {"old": world.old, "new": world.province, "commune": world.commune, "other": world.other}
 
 
 @pytest.fixture
-def operator(units: Any, elements: Any) -> User:
-    user = UserFactory.create(username="operator")
-    grant(user, Role.OPERATOR, Scope.province())
-    return user
+def operator(world: World) -> User:
+    return world.operator
 
 
 @pytest.fixture
-def officer(units: dict[str, AdministrativeUnit], elements: Any) -> User:
-    user = UserFactory.create(username="officer_commune")
-    grant(user, Role.DATA_OFFICER, Scope.of_unit(units["commune"].pk))
-    return user
+def officer(world: World) -> User:
+    return world.officer
 
 
 def post_json(client: Client, body: Any, url: str = URL, **headers: str) -> Any:

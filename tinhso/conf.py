@@ -62,6 +62,9 @@ class Config:
     log_level: str = "INFO"
     province_code: str = "24"
     email_backend: str = "django.core.mail.backends.console.EmailBackend"
+    upload_max_mb: int = 10
+    virus_scan_command: str = ""
+    sms_backend: str = "tinhso.services.notify.LoggingSmsBackend"
 
     @property
     def is_production(self) -> bool:
@@ -148,4 +151,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         email_backend=env.get(
             "TINHSO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
         ),
+        upload_max_mb=_int(env, "TINHSO_UPLOAD_MAX_MB", 10),
+        virus_scan_command=env.get("TINHSO_VIRUS_SCAN_COMMAND", "").strip(),
+        sms_backend=env.get("TINHSO_SMS_BACKEND", "tinhso.services.notify.LoggingSmsBackend"),
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tinhso.directory",
     "tinhso.accounts",
     "tinhso.indicators",
+    "tinhso.services",
 ]
 
 MIDDLEWARE = [
@@ -202,3 +203,6 @@ TINHSO_DEMO = CONFIG.is_demo
 TINHSO_TRUSTED_PROXIES = CONFIG.trusted_proxies
 # The province this installation serves (current GSO code; 24 = Bắc Ninh since 01/07/2025).
 TINHSO_PROVINCE_CODE = CONFIG.province_code
+TINHSO_UPLOAD_MAX_MB = CONFIG.upload_max_mb
+TINHSO_VIRUS_SCAN_COMMAND = CONFIG.virus_scan_command
+TINHSO_SMS_BACKEND = CONFIG.sms_backend

@@ -55,5 +55,6 @@ urlpatterns = [
     path("accounts/", include("tinhso.accounts.urls")),
     path("units/", include("tinhso.directory.urls")),
     path("reports/", include("tinhso.indicators.urls")),
+    path("services/", include("tinhso.services.urls")),
     path("", include("tinhso.core.urls")),
 ]

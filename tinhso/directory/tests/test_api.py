@@ -233,7 +233,7 @@ def test_agency_list_uses_a_constant_number_of_queries(
     with django_assert_max_num_queries(2):  # count, page with units joined
         response = client.get(f"{AGENCIES}?limit=100")
 
-    assert response.json()["count"] == 17
+    assert response.json()["count"] == 19
 
 
 def test_filtered_agency_list_uses_a_constant_number_of_queries(

@@ -4,6 +4,7 @@ from tinhso.services.actions.catalogue import (
     declare_day,
     load_procedures,
     save_procedure,
+    save_webhook,
     undeclare_day,
 )
 from tinhso.services.actions.dossiers import (
@@ -58,6 +59,7 @@ __all__ = [
     "return_result",
     "save_draft",
     "save_procedure",
+    "save_webhook",
     "submit_dossier",
     "suspend_dossier",
     "transfer_dossier",

@@ -13,7 +13,7 @@ from tinhso.core.audit import record_write
 from tinhso.directory.choices import UnitLevel
 from tinhso.directory.models import Agency
 from tinhso.services.choices import DayKind
-from tinhso.services.models import CalendarDay, Procedure, ProcedureDocument
+from tinhso.services.models import CalendarDay, Procedure, ProcedureDocument, Webhook
 from tinhso.services.workflow import validate_steps
 
 LEVELS = {
@@ -116,3 +116,16 @@ def undeclare_day(day: datetime.date, *, actor: Any) -> bool:
                 actor=actor, action="services.calendar.undeclare", changes={"date": day.isoformat()}
             )
     return bool(deleted)
+
+
+def save_webhook(webhook: Webhook, *, actor: Any, adding: bool) -> Webhook:
+    """Register or change a partner system's webhook (its secret is never audited)."""
+    with transaction.atomic():
+        webhook.save()
+        record_write(
+            actor=actor,
+            action="services.webhook.create" if adding else "services.webhook.update",
+            target=webhook,
+            changes={"url": webhook.url, "active": webhook.active},
+        )
+    return webhook

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -429,11 +428,9 @@ def submit_dossier(request: HttpRequest, payload: DossierIn) -> HttpStatus[dict[
     form_data = _form_data(procedure, payload.form_data)
     applicant = _applicant(payload, user)
     unit = _unit(payload.unit, user) if procedure.agency_id is None else None
-    with transaction.atomic():
-        draft = actions.save_draft(
-            procedure, actor=user, applicant=applicant, form_data=form_data, unit=unit
-        )
-        dossier = actions.submit_dossier(draft, actor=user)
+    dossier = actions.submit_online(
+        procedure, actor=user, applicant=applicant, form_data=form_data, unit=unit
+    )
     return HttpStatus(
         201,
         {

@@ -210,6 +210,34 @@ def default_agencies(
     return ubnd, ubnd
 
 
+def _draft_values(
+    procedure: Procedure,
+    applicant: Applicant,
+    form_data: dict[str, Any],
+    unit: AdministrativeUnit | None,
+    receiving_agency: Agency | None,
+) -> dict[str, Any]:
+    if not procedure.online:
+        raise TransitionError(
+            _("Thủ tục này chỉ thực hiện trực tiếp tại Bộ phận Một cửa."), code="in_person"
+        )
+    receiving, deciding = default_agencies(procedure, unit)
+    receiving = receiving_agency or receiving
+    return {
+        "applicant_kind": applicant.kind,
+        "applicant_name": applicant.name,
+        "applicant_id_number": applicant.id_number,
+        "applicant_phone": applicant.phone,
+        "applicant_email": applicant.email,
+        "applicant_address": applicant.address,
+        "form_data": form_data,
+        "unit": unit,
+        "receiving_agency": receiving,
+        "deciding_agency": deciding,
+        "handling_agency": receiving,
+    }
+
+
 def save_draft(
     procedure: Procedure,
     *,
@@ -227,25 +255,7 @@ def save_draft(
         TransitionError: the procedure cannot be done online, or the dossier is no draft.
         PermissionDenied: someone else's draft.
     """
-    if not procedure.online:
-        raise TransitionError(
-            _("Thủ tục này chỉ thực hiện trực tiếp tại Bộ phận Một cửa."), code="in_person"
-        )
-    receiving, deciding = default_agencies(procedure, unit)
-    receiving = receiving_agency or receiving
-    values = {
-        "applicant_kind": applicant.kind,
-        "applicant_name": applicant.name,
-        "applicant_id_number": applicant.id_number,
-        "applicant_phone": applicant.phone,
-        "applicant_email": applicant.email,
-        "applicant_address": applicant.address,
-        "form_data": form_data,
-        "unit": unit,
-        "receiving_agency": receiving,
-        "deciding_agency": deciding,
-        "handling_agency": receiving,
-    }
+    values = _draft_values(procedure, applicant, form_data, unit, receiving_agency)
     with transaction.atomic():
         if dossier is None:
             dossier = Dossier(
@@ -273,9 +283,10 @@ def save_draft(
         return fresh
 
 
-def missing_documents(dossier: Dossier) -> list[str]:
+def missing_documents(dossier: Dossier, attached: set[str] | None = None) -> list[str]:
     """Names of the mandatory documents that have no attached file yet."""
-    attached = set(dossier.attachments.values_list("document_code", flat=True))
+    if attached is None:
+        attached = set(dossier.attachments.values_list("document_code", flat=True))
     return [
         document.name
         for document in dossier.procedure.documents.all()
@@ -300,20 +311,60 @@ def submit_dossier(dossier: Dossier, *, actor: Any, version: int | None = None) 
     """
 
     def mutate(fresh: Dossier) -> None:
-        problems = [
-            _("Thiếu thông tin: %(label)s.") % {"label": label} for label in missing_fields(fresh)
-        ] + [
-            _("Thiếu giấy tờ bắt buộc: %(name)s.") % {"name": name}
-            for name in missing_documents(fresh)
-        ]
-        if problems:
-            raise TransitionError(problems, code="incomplete")
-        now = timezone.now()
-        fresh.code = _issue(fresh.receiving_agency, local_date(now))
-        fresh.status = S.SUBMITTED
-        fresh.submitted_at = now
+        _check_complete(fresh, None)
+        _mark_submitted(fresh)
 
     return _transition(dossier, Change("submit"), actor=actor, version=version, mutate=mutate)
+
+
+def _check_complete(dossier: Dossier, attached: set[str] | None) -> None:
+    problems = [
+        _("Thiếu thông tin: %(label)s.") % {"label": label} for label in missing_fields(dossier)
+    ] + [
+        _("Thiếu giấy tờ bắt buộc: %(name)s.") % {"name": name}
+        for name in missing_documents(dossier, attached)
+    ]
+    if problems:
+        raise TransitionError(problems, code="incomplete")
+
+
+def _mark_submitted(dossier: Dossier) -> None:
+    now = timezone.now()
+    dossier.code = _issue(dossier.receiving_agency, local_date(now))
+    dossier.status = S.SUBMITTED
+    dossier.submitted_at = now
+
+
+def submit_online(
+    procedure: Procedure,
+    *,
+    actor: Any,
+    applicant: Applicant,
+    form_data: dict[str, Any],
+    unit: AdministrativeUnit | None = None,
+    receiving_agency: Agency | None = None,
+) -> Dossier:
+    """Create and submit an online dossier in one step, for clients that send no files.
+
+    One transaction, one event and one ledger entry: nothing is kept when it is refused.
+
+    Raises:
+        TransitionError: an in-person procedure, missing fields or mandatory documents.
+    """
+    dossier = Dossier(
+        procedure=procedure,
+        level=procedure.level,
+        channel=Channel.ONLINE,
+        applicant=_actor(actor),
+        fee_amount=procedure.fee_amount,
+        version=0,
+        **_draft_values(procedure, applicant, form_data, unit, receiving_agency),
+    )
+    _check_complete(dossier, set())
+    with transaction.atomic():
+        _mark_submitted(dossier)
+        _record(dossier, S.DRAFT, Change("submit"), actor)
+    return dossier
 
 
 def _issue(agency: Agency, day: datetime.date) -> str:

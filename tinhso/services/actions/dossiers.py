@@ -760,7 +760,12 @@ def add_attachment(
         or can(actor, Perm.DATA_CHANGE, Location.of(agencies=[dossier.handling_agency_id]))
     ):
         raise PermissionDenied(_("Bạn không thể đính kèm tệp vào hồ sơ này."))
-    if kind == AttachmentKind.INPUT and dossier.status != S.DRAFT:
+    # Online applicants attach to their draft; paper dossiers get their scans at the counter.
+    if (
+        kind == AttachmentKind.INPUT
+        and dossier.status != S.DRAFT
+        and dossier.channel == Channel.ONLINE
+    ):
         raise TransitionError(_("Hồ sơ đã nộp; hãy gửi tệp bổ sung."), code="not_draft")
     checked = check_upload(upload)
     with transaction.atomic():

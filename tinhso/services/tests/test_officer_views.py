@@ -545,11 +545,6 @@ def test_counter_intake_receives_a_paper_dossier(client: Client, sw: ServicesWor
     assert reverse("services:slip", args=[dossier.pk, "receipt"]) in page.content.decode()
 
 
-@pytest.mark.xfail(
-    reason="actions.add_attachment accepts input files on drafts only; counter scans need it "
-    "to accept them on dossiers received at the counter (asked of the lead).",
-    strict=False,
-)
 def test_counter_scans_are_attached_as_submitted_documents(client: Client, sw: ServicesWorld):
     login(client, sw, "officer_a")
     client.post(

@@ -33,10 +33,19 @@ from tinhso.services.actions.dossiers import (
     transfer_dossier,
     withdraw_dossier,
 )
+from tinhso.services.actions.history import (
+    HistoricalApology,
+    HistoricalDossier,
+    HistoricalEvent,
+    import_history,
+)
 from tinhso.services.workflow import StaleDossier, TransitionError
 
 __all__ = [
     "Applicant",
+    "HistoricalApology",
+    "HistoricalDossier",
+    "HistoricalEvent",
     "StaleDossier",
     "TransitionError",
     "add_attachment",
@@ -46,6 +55,7 @@ __all__ = [
     "confirm_payment",
     "declare_day",
     "default_agencies",
+    "import_history",
     "load_procedures",
     "missing_documents",
     "missing_fields",

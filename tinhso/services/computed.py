@@ -45,12 +45,10 @@ The catalogue rows are in ``data/indicators/`` and loaded by :func:`ensure_catal
 from __future__ import annotations
 
 import datetime
-import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from django.conf import settings
 from django.utils import timezone
@@ -58,6 +56,7 @@ from django.utils import timezone
 from tinhso.directory import queries as directory
 from tinhso.directory.choices import UnitLevel
 from tinhso.indicators import registry
+from tinhso.indicators.actions import load_catalogue
 from tinhso.indicators.periods import Period, PeriodType
 from tinhso.services import stats
 from tinhso.services.models import Dossier
@@ -178,21 +177,14 @@ def register_computed() -> None:
         )
 
 
-_CATALOGUE_LOCK = threading.Lock()
-
-
 def ensure_catalogue(actor: Any) -> tuple[int, int]:
     """Create or update the data elements and indicators of ``data/indicators/``; return their
     counts. Idempotent; called by the demo loader and by deployments.
 
     Loaded by the reporting app's own action (:func:`tinhso.indicators.actions.load_catalogue`,
-    audited there), pointed at this app's folder: that action reads its folder from the
-    module's ``DATA_DIR``, so it is swapped for the call, under a lock.
+    audited there), pointed at this app's folder.
 
     Raises:
         ValidationError: an indicator expression does not parse or names an unknown element.
     """
-    from tinhso.indicators.actions import values
-
-    with _CATALOGUE_LOCK, mock.patch.object(values, "DATA_DIR", DATA_DIR):
-        return values.load_catalogue(actor=actor)
+    return load_catalogue(actor=actor, data_dir=DATA_DIR)

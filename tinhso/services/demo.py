@@ -913,11 +913,16 @@ def _refresh_indicators(today: datetime.date, stdout: TextIO | None) -> None:
     from tinhso.indicators.periods import PeriodType, periods_between
     from tinhso.services import computed
 
-    if hasattr(computed, "ensure_catalogue"):
-        computed.ensure_catalogue(actor=None)
+    computed.ensure_catalogue(actor=None)
     stored = 0
-    for period in periods_between(PeriodType.MONTHLY, START, today):
-        stored += refresh_computed(period, actor=None)
+    for kind in (
+        PeriodType.MONTHLY,
+        PeriodType.QUARTERLY,
+        PeriodType.SIX_MONTHLY,
+        PeriodType.YEARLY,
+    ):
+        for period in periods_between(kind, START, today):
+            stored += refresh_computed(period, actor=None)
     _say(stdout, f"  computed indicator values: {stored}")
 
 

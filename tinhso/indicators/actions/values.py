@@ -40,19 +40,23 @@ from tinhso.indicators.periods import Period
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+def _rows(name: str, folder: Path = DATA_DIR) -> list[dict[str, str]]:
+    with (folder / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def load_catalogue(*, actor: Any) -> tuple[int, int]:
+def load_catalogue(*, actor: Any, data_dir: Path | None = None) -> tuple[int, int]:
     """Create or update the shipped data elements and indicators; return their counts.
+
+    ``data_dir`` holds ``data_elements.csv`` and ``indicators.csv``: this app's own by default,
+    another app's for the elements it computes (e.g. the one-stop statistics).
 
     Raises:
         ValidationError: an indicator expression does not parse or names an unknown element.
     """
-    elements = _rows("data_elements.csv")
-    indicators = _rows("indicators.csv")
+    folder = data_dir or DATA_DIR
+    elements = _rows("data_elements.csv", folder)
+    indicators = _rows("indicators.csv", folder)
     known = {row["code"] for row in elements}
     for row in indicators:
         for side in ("numerator", "denominator"):

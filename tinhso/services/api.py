@@ -33,7 +33,7 @@ from tinhso.core.text import fold
 from tinhso.directory import queries as directory_queries
 from tinhso.directory.models import AdministrativeUnit, Agency, AgencyCode
 from tinhso.services import actions, queries, workdays, workflow
-from tinhso.services.choices import PORTAL_CODES, ApplicantKind, Status
+from tinhso.services.choices import ApplicantKind, Status
 from tinhso.services.models import Dossier, DossierEvent, Procedure
 from tinhso.services.schemas import (
     EVENT_PREFETCH,
@@ -142,28 +142,21 @@ def track_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
 
     Two queries: the dossier's public columns, then its status changes.
     """
-    row = (
-        Dossier.objects.filter(code=code)
-        .exclude(status=Status.DRAFT)
-        .values("pk", "code", "status", "received_at", "due_date", "returned_at", "procedure__name")
-        .first()
-    )
-    if row is None:
+    found = queries.public_status(code)
+    if found is None:
         raise Http404(_("Không có hồ sơ mã %(code)s.") % {"code": code})
-    history = DossierEvent.objects.filter(dossier_id=row["pk"]).values_list(
-        "at", "to_status", "portal_status"
-    )
     return {
-        "code": row["code"],
-        "procedure": row["procedure__name"],
-        "status": row["status"],
-        "status_label": str(Status(row["status"]).label),
-        "portal_status": PORTAL_CODES.get(row["status"]),
-        "received_at": row["received_at"],
-        "due_date": row["due_date"],
-        "returned_at": row["returned_at"],
+        "code": found.code,
+        "procedure": found.procedure,
+        "status": found.status,
+        "status_label": found.status_label,
+        "portal_status": found.portal_status,
+        "received_at": found.received_at,
+        "due_date": found.due_date,
+        "returned_at": found.returned_at,
         "history": [
-            {"at": at, "status": status, "portal_status": portal} for at, status, portal in history
+            {"at": c.at, "status": c.to_status, "portal_status": c.portal_status}
+            for c in found.history
         ],
     }
 

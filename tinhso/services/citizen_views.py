@@ -45,7 +45,7 @@ from tinhso.services.forms import (
     commune_units,
     initial_values,
 )
-from tinhso.services.models import Attachment, Dossier, DossierEvent, Procedure
+from tinhso.services.models import Attachment, Dossier, Procedure
 
 CATALOGUE_PAGE_SIZE = 20
 DOSSIER_PAGE_SIZE = 20
@@ -654,37 +654,17 @@ def track(request: HttpRequest) -> HttpResponse:
     """
     form = TrackForm(request.GET)
     code = form.cleaned_data["code"] if form.is_valid() else ""
-    found = None
-    changes: list[dict[str, Any]] = []
-    if code:
-        found = (
-            Dossier.objects.filter(code=code)
-            .select_related("procedure")
-            .only(
-                "code",
-                "status",
-                "received_at",
-                "due_date",
-                "returned_at",
-                "procedure__name",
-                "procedure__code",
-            )
-            .first()
-        )
-    if found is not None:
-        changes = [
-            {"at": at, "status": Status(status).label}
-            for at, status in DossierEvent.objects.filter(dossier_id=found.pk)
-            .exclude(from_status=F("to_status"))
-            .order_by("at", "id")
-            .values_list("at", "to_status")
-        ]
+    found = queries.public_status(code) if code else None
     context = {
         "form": form,
         "code": code,
         "found": found,
-        "status_label": Status(found.status).label if found is not None else "",
-        "changes": changes,
+        "status_label": found.status_label if found is not None else "",
+        "changes": [
+            {"at": change.at, "status": Status(change.to_status).label}
+            for change in (found.history if found is not None else [])
+            if change.changed
+        ],
     }
     response = render(request, "services/citizen/track.html", context)
     response["Cache-Control"] = "private, max-age=0"

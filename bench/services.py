@@ -6,7 +6,10 @@ agencies, the procedure catalogue and ``--dossiers`` submitted dossiers, the ben
 drives it from ``wrk`` on loopback at each of ``--clients`` (50 and 200 connections):
 
 * the static-file baseline: ``/static/tinhso/site.css`` through WhiteNoise, same server;
-* the public tracking page ``/services/tra-cuu/?code=…`` for random dossier codes, no cookies;
+* the public tracking page ``/services/tra-cuu/?code=…`` for random dossier codes, no cookies,
+  twice: each request a first visit (a new URL, so a page-cache miss that renders the page;
+  it is not stored, as only canonical addresses are), then with every code visited once before (answered from the page cache: files
+  in the data directory by default, or ``--cache-url``);
 * the tracking API ``/api/v1/services/dossiers/<code>/status``;
 * online submission ``POST /api/v1/services/dossiers`` with a citizen's Bearer token — each
   request creates a dossier, issues its code from the agency's daily counter, writes its event
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -60,6 +64,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", default="50,200", help="concurrent connections")
     parser.add_argument("--seconds", type=int, default=15, help="duration of each run")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="TINHSO_CACHE_URL of the server, emptied first (default: files in the data "
+        "directory, shared by the workers); e.g. redis://127.0.0.1:6379/14",
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
@@ -94,8 +104,9 @@ def prepare_database() -> tuple[str, Any]:
     return name, drop
 
 
-def setup_django(workdir: Path) -> None:
+def setup_django(workdir: Path, cache_url: str) -> None:
     os.environ["TINHSO_DATA_DIR"] = str(workdir)
+    os.environ["TINHSO_CACHE_URL"] = cache_url
     os.environ["TINHSO_MODE"] = "dev"
     os.environ["TINHSO_DEBUG"] = "false"
     os.environ["TINHSO_LOG_LEVEL"] = "WARNING"
@@ -219,12 +230,25 @@ def wrk(script: str, url: str, clients: int, seconds: int, threads: int, workdir
     return result
 
 
-def lua_paths(paths: list[str]) -> str:
+def lua_paths(paths: list[str], *, unique: bool = False) -> str:
+    """Random paths from ``paths``; with ``unique``, each request's URL is new (a cache miss)."""
     listed = ",\n".join(json.dumps(p) for p in paths)
+    if not unique:
+        return (
+            f"local paths = {{\n{listed}\n}}\n"
+            "request = function()\n"
+            "  return wrk.format('GET', paths[math.random(#paths)])\n"
+            "end\n"
+        )
     return (
         f"local paths = {{\n{listed}\n}}\n"
+        "local made = 0\n"
+        "setup = function(thread) made = made + 1; thread:set('tid', made) end\n"
+        "local n = 0\n"
         "request = function()\n"
-        "  return wrk.format('GET', paths[math.random(#paths)])\n"
+        "  n = n + 1\n"
+        "  local path = paths[math.random(#paths)] .. '&visit=' .. tid .. '-' .. n\n"
+        "  return wrk.format('GET', path)\n"
         "end\n"
     )
 
@@ -246,7 +270,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     name, drop = prepare_database()
     server = None
     try:
-        setup_django(workdir)
+        setup_django(workdir, args.cache_url)
+        from django.core.cache import cache
+
+        cache.clear()
         print(f"Loading the world and {args.dossiers:,} dossiers into {name}…", flush=True)
         world = load_world(args.dossiers)
         from django.db import connection
@@ -262,9 +289,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         body = json.dumps(
             {"procedure": world["procedure"], "form_data": world["form"], "unit": "07210"}
         )
+        pages = [f"/services/tra-cuu/?code={c}" for c in sample]
         runs = {
             "static file (baseline)": (lua_paths(["/static/tinhso/site.css"]), base),
-            "tracking page": (lua_paths([f"/services/tra-cuu/?code={c}" for c in sample]), base),
+            "tracking page, first visits": (lua_paths(pages, unique=True), base),
+            "tracking page": (lua_paths(pages), base),
             "tracking API": (
                 lua_paths([f"/api/v1/services/dossiers/{c}/status" for c in sample]),
                 base,
@@ -274,9 +303,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                 base,
             ),
         }
-        # Warm the workers (imports, template cache, connections) before timing.
+        # Warm the workers (imports, template cache, connections) before timing, then track
+        # every sampled dossier once, as its applicant would after receiving the slip.
         for script, url in runs.values():
             wrk(script, url, 10, 2, args.threads, workdir)
+        for page in pages:
+            urllib.request.urlopen(base + page).read()
         results: dict[tuple[str, int], dict] = {}
         for clients in [int(c) for c in args.clients.split(",")]:
             for label, (script, url) in runs.items():
@@ -315,8 +347,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         if server is not None:
             server.kill()
+        from django.core.cache import cache
         from django.db import connections
 
+        cache.clear()
         connections.close_all()
         if not args.keep:
             drop()

@@ -65,6 +65,7 @@ class Config:
     upload_max_mb: int = 10
     virus_scan_command: str = ""
     sms_backend: str = "tinhso.services.notify.LoggingSmsBackend"
+    cache_url: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -89,6 +90,18 @@ def _local_secret(data_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _cache_url(value: str) -> str:
+    value = value.strip()
+    if value not in ("", "locmem://") and not value.startswith(
+        ("file://", "redis://", "rediss://")
+    ):
+        raise ConfigError(
+            "TINHSO_CACHE_URL must be empty, locmem://, file:///<directory> or "
+            f"redis://<host>:<port>/<db>, not {value!r}"
+        )
+    return value
 
 
 def load(environ: Mapping[str, str] | None = None) -> Config:
@@ -154,4 +167,5 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         upload_max_mb=_int(env, "TINHSO_UPLOAD_MAX_MB", 10),
         virus_scan_command=env.get("TINHSO_VIRUS_SCAN_COMMAND", "").strip(),
         sms_backend=env.get("TINHSO_SMS_BACKEND", "tinhso.services.notify.LoggingSmsBackend"),
+        cache_url=_cache_url(env.get("TINHSO_CACHE_URL", "")),
     )

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import URLPattern, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from tinhso.api import api, not_found
 from tinhso.indicators.adx import MEDIA_TYPES as ADX_TYPES
@@ -51,7 +52,8 @@ urlpatterns = [
     ),
     re_path(r"^api/(?P<path>.*)$", not_found),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a language needs no CSRF token, so public pages carry none and can be cached.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("tinhso.accounts.urls")),
     path("units/", include("tinhso.directory.urls")),
     path("reports/", include("tinhso.indicators.urls")),

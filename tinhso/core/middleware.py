@@ -11,6 +11,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from tinhso.core import context
+from tinhso.core.pagecache import chosen_language
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -61,9 +62,7 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tinhso.accounts.choices import UserKind
+from tinhso.core import pagecache
 from tinhso.core.htmx import is_htmx
 from tinhso.core.text import fold
 from tinhso.services import actions, queries, workflow
@@ -650,11 +651,17 @@ def track(request: HttpRequest) -> HttpResponse:
     """Public tracking by dossier code: status and dates only, no personal data, no login.
 
     Two queries at most (the dossier with its procedure, then its status changes) and no
-    session writes: it is the most requested page of the portal.
+    session writes: it is the most requested page of the portal, so anonymous visitors get it
+    from the public page cache until the dossier changes.
     """
     form = TrackForm(request.GET)
     code = form.cleaned_data["code"] if form.is_valid() else ""
+    if code and list(request.GET.lists()) == [("code", [code])]:
+        # Only the canonical address is cached, so made-up variants cannot fill the cache.
+        pagecache.depends_on(request, queries.tracking_tag(code))
     found = queries.public_status(code) if code else None
+    if found is None:
+        pagecache.skip(request)  # a code not issued yet may be issued soon
     context = {
         "form": form,
         "code": code,

@@ -68,6 +68,11 @@ class PublicStatus:
         return PORTAL_CODES.get(self.status)
 
 
+def tracking_tag(code: str) -> str:
+    """The public page cache's tag for what the public sees of the dossier ``code``."""
+    return f"services.dossier:{code}"
+
+
 def public_status(code: str) -> PublicStatus | None:
     """The public status of the dossier ``code`` (None if no submitted dossier has it).
 

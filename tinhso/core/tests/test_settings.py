@@ -72,6 +72,12 @@ def test_malformed_numbers_are_refused_with_the_setting_name(tmp_path: Path, val
         conf.load({"TINHSO_DATA_DIR": str(tmp_path), "TINHSO_LOGIN_ATTEMPTS": value})
 
 
+@pytest.mark.parametrize("value", ["memcached://127.0.0.1:11211", "redis-cluster://x", "cache-dir"])
+def test_unknown_cache_urls_are_refused_with_the_setting_name(tmp_path: Path, value: str) -> None:
+    with pytest.raises(conf.ConfigError, match="TINHSO_CACHE_URL"):
+        conf.load({"TINHSO_DATA_DIR": str(tmp_path), "TINHSO_CACHE_URL": value})
+
+
 def test_unknown_mode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(conf.ConfigError, match="TINHSO_MODE"):
         conf.load({"TINHSO_MODE": "staging", "TINHSO_DATA_DIR": str(tmp_path)})

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import Perm, can
 from tinhso.accounts.scopes import Location
+from tinhso.core import pagecache
 from tinhso.core.audit import record_write
 from tinhso.directory.choices import AgencyKind, UnitLevel
 from tinhso.directory.models import AdministrativeUnit, Agency
-from tinhso.services import codes, tasks
+from tinhso.services import codes, queries, tasks
 from tinhso.services.attachments import check_upload
 from tinhso.services.choices import (
     PORTAL_CODES,
@@ -140,6 +141,7 @@ def _record(dossier: Dossier, before: str, change: Change, actor: Any) -> Dossie
         changes={"status": [before, dossier.status], **change.data},
     )
     transaction.on_commit(lambda: tasks.enqueue_announcement(event.pk))
+    transaction.on_commit(lambda: pagecache.forget(queries.tracking_tag(dossier.code)))
     return event
 
 

@@ -740,3 +740,46 @@ def test_tracking_shows_a_rejection_without_its_reason(client: Client, sw: Servi
     body = text(client.get(TRACK, {"code": code_of(dossier)}))
     assert "Không được tiếp nhận" in body
     assert "ghi sai" not in body
+
+
+def test_tracking_is_served_from_the_page_cache_until_the_dossier_changes(
+    client: Client,
+    sw: ServicesWorld,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    dossier = received_birth(sw)
+    first = text(client.get(TRACK, {"code": code_of(dossier)}))
+    with django_assert_num_queries(0):
+        again = client.get(TRACK, {"code": code_of(dossier)})
+    assert text(again) == first and "Đã tiếp nhận" in first
+    assert not again.cookies and "csrfmiddlewaretoken" not in first
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.advance_dossier(dossier, actor=sw["officer_a"])
+    with django_assert_num_queries(2):
+        changed = text(client.get(TRACK, {"code": code_of(dossier)}))
+    assert "Đang xử lý" in changed
+
+
+def test_tracking_from_the_cache_follows_the_visitors_language(
+    client: Client, sw: ServicesWorld
+) -> None:
+    dossier = received_birth(sw)
+    assert "Đã tiếp nhận" in text(client.get(TRACK, {"code": code_of(dossier)}))
+    client.cookies["django_language"] = "en"
+    english = text(client.get(TRACK, {"code": code_of(dossier)}))
+    assert "Received" in english and "Đã tiếp nhận" not in english
+
+
+def test_signed_in_visitors_and_unknown_codes_bypass_the_page_cache(
+    client: Client, sw: ServicesWorld, django_assert_num_queries: Any
+) -> None:
+    dossier = received_birth(sw)
+    client.get(TRACK, {"code": code_of(dossier)})
+    login(client, sw)
+    assert "citizen_a" in text(client.get(TRACK, {"code": code_of(dossier)}))
+    unknown = {"code": "000.00.99.Z99-250101-9999"}
+    anonymous = Client()
+    anonymous.get(TRACK, unknown)
+    with django_assert_num_queries(1):
+        assert "Không tìm thấy hồ sơ" in text(anonymous.get(TRACK, unknown))

@@ -2,16 +2,12 @@
 
 The file's first bytes decide its type (``filetype``), never its name: an executable renamed
 ``scan.pdf`` is refused. Only documents and images a one-stop desk can read are accepted. The
-scan hook runs ``TINHSO_VIRUS_SCAN_COMMAND`` (e.g. ``clamdscan --no-summary -``) on the file's
-bytes when set: exit status 0 is clean, 1 infected, anything else an error that refuses the
-file. The EICAR test signature is refused even without a scanner, so the path can be tested.
+scan hook is ``tinhso.core.filescan``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shlex
-import subprocess
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -21,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from tinhso.core.filescan import EXECUTABLE_MAGIC, scan
+
 # MIME type → extensions a file of that content may carry.
 ACCEPTED: dict[str, frozenset[str]] = {
     "application/pdf": frozenset({".pdf"}),
@@ -29,9 +27,6 @@ ACCEPTED: dict[str, frozenset[str]] = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": frozenset({".docx"}),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": frozenset({".xlsx"}),
 }
-EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
-EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-SCAN_TIMEOUT_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -54,30 +49,6 @@ def _read(upload: UploadedFile) -> bytes:
 def max_bytes() -> int:
     """The size limit of one file, from ``TINHSO_UPLOAD_MAX_MB``."""
     return int(settings.TINHSO_UPLOAD_MAX_MB) * 1024 * 1024
-
-
-def scan(data: bytes) -> str | None:
-    """Run the virus-scan hook; return why the file is refused, or None when it is clean."""
-    if EICAR in data:
-        return _("Tệp chứa mã độc (mẫu thử EICAR).")
-    command = settings.TINHSO_VIRUS_SCAN_COMMAND
-    if not command:
-        return None
-    try:
-        result = subprocess.run(  # noqa: S603 - the operator's configured command, no shell
-            shlex.split(command),
-            input=data,
-            capture_output=True,
-            timeout=SCAN_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return _("Không quét được virus trên tệp; hãy thử lại sau.")
-    if result.returncode == 0:
-        return None
-    if result.returncode == 1:
-        return _("Tệp bị phần mềm diệt virus từ chối.")
-    return _("Không quét được virus trên tệp; hãy thử lại sau.")
 
 
 def check_upload(upload: UploadedFile) -> CheckedFile:

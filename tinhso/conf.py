@@ -66,6 +66,7 @@ class Config:
     virus_scan_command: str = ""
     sms_backend: str = "tinhso.services.notify.LoggingSmsBackend"
     cache_url: str = ""
+    opendata_upload_max_mb: int = 200
 
     @property
     def is_production(self) -> bool:
@@ -168,4 +169,5 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         virus_scan_command=env.get("TINHSO_VIRUS_SCAN_COMMAND", "").strip(),
         sms_backend=env.get("TINHSO_SMS_BACKEND", "tinhso.services.notify.LoggingSmsBackend"),
         cache_url=_cache_url(env.get("TINHSO_CACHE_URL", "")),
+        opendata_upload_max_mb=_int(env, "TINHSO_OPENDATA_UPLOAD_MAX_MB", 200),
     )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tinhso.directory",
     "tinhso.accounts",
     "tinhso.indicators",
+    "tinhso.opendata",
     "tinhso.services",
 ]
 
@@ -229,3 +230,4 @@ TINHSO_PROVINCE_CODE = CONFIG.province_code
 TINHSO_UPLOAD_MAX_MB = CONFIG.upload_max_mb
 TINHSO_VIRUS_SCAN_COMMAND = CONFIG.virus_scan_command
 TINHSO_SMS_BACKEND = CONFIG.sms_backend
+TINHSO_OPENDATA_UPLOAD_MAX_MB = CONFIG.opendata_upload_max_mb

@@ -44,6 +44,7 @@ def dhis2_data_value_sets(request: HttpRequest) -> Any:
 
 urlpatterns = [
     path("api/v1/", api_urls),
+    path("", include("tinhso.opendata.urls")),
     # A DHIS2 client configured with base URL <site>/dhis2 works unchanged.
     re_path(
         r"^dhis2/api/dataValueSets(?:\.json)?/?$",

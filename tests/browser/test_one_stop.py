@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 
 from tinhso.accounts.tests.factories import PASSWORD
 from tinhso.services.choices import Rating
@@ -18,11 +20,16 @@ PHONE = {"width": 375, "height": 740}
 
 
 def reach(dossier: Dossier, status: str, step: int, page: Any) -> None:
-    """Wait until the page's last action has moved the dossier to ``status`` at ``step``."""
+    """Wait until the page's last action has moved the dossier to ``status`` at ``step``.
+
+    On SQLite the live server shares the test's in-memory database, whose tables are locked
+    while the server writes: a poll that meets the lock just polls again.
+    """
     for _ in range(100):
-        dossier.refresh_from_db()
-        if (dossier.status, dossier.step_index) == (status, step):
-            return
+        with contextlib.suppress(OperationalError):
+            dossier.refresh_from_db()
+            if (dossier.status, dossier.step_index) == (status, step):
+                return
         page.wait_for_timeout(100)
     raise AssertionError(f"{dossier.code} stayed {dossier.status} at step {dossier.step_index}")
 

@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tinhso.accounts.permissions import Perm, can
-from tinhso.opendata.ckan.registry import Context, register
 from tinhso.opendata.choices import DatasetState
+from tinhso.opendata.ckan.registry import Context, register
 from tinhso.opendata.datastore import query
 from tinhso.opendata.datastore.query import InvalidQuery
 from tinhso.opendata.errors import NotAuthorized, NotFound, ValidationFailed

@@ -170,14 +170,15 @@ def open_source(resource: Resource) -> Iterator[Source]:
     """Open the resource's file as a :class:`Source` (by its format, else its extension)."""
     if not resource.upload:
         raise LoadFailed(_("Tài nguyên không có tệp tải lên."))
-    kind = (resource.format or PurePath(resource.upload.name).suffix.lstrip(".")).upper()
+    file_name = resource.upload.name or ""
+    kind = (resource.format or PurePath(file_name).suffix.lstrip(".")).upper()
     try:
-        handle = resource.upload.storage.open(resource.upload.name, "rb")
+        handle = resource.upload.storage.open(file_name, "rb")
     except OSError as error:
         raise LoadFailed(_("Không mở được tệp: %(error)s") % {"error": error}) from error
     with handle:
         raw: IO[bytes] = getattr(handle, "file", handle)
-        size = resource.upload.storage.size(resource.upload.name)
+        size = resource.upload.storage.size(file_name)
         if kind in ("XLSX", "XLSM"):
             yield _xlsx_source(raw)
         elif kind in ("CSV", "TSV", "TXT"):

@@ -263,8 +263,8 @@ def _where(table: DatastoreTable, request: SearchRequest) -> tuple[list[str], li
         texts.append((None, request.q))
     if request.full_text:
         texts.append((None, request.full_text))
-    for name, text in texts:
-        condition, values = _text_condition(table, name, text, plain=request.plain)
+    for target, text in texts:
+        condition, values = _text_condition(table, target, text, plain=request.plain)
         conditions.append(condition)
         params += values
     return conditions, params, keyset
@@ -291,7 +291,7 @@ def _text_condition(
         position = [f["id"] for f in table.fields].index(name)
         terms = f"c{position}: ({terms})"
     fts = quote(tables.fts_name(table.table_name))
-    return f'"_id" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)', [terms]
+    return f'"_id" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)', [terms]  # noqa: S608
 
 
 def _total(
@@ -303,9 +303,9 @@ def _total(
     inner = f"SELECT DISTINCT {select} {source}" if request.distinct else f"SELECT 1 {source}"
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"SELECT count(*) FROM ({inner}) AS matched", params)
+            cursor.execute(f"SELECT count(*) FROM ({inner}) AS matched", params)  # noqa: S608
             return int(cursor.fetchone()[0]), False
-        cursor.execute(f"SELECT count(*) FROM ({inner} LIMIT {COUNT_LIMIT + 1}) AS matched", params)
+        cursor.execute(f"SELECT count(*) FROM ({inner} LIMIT {COUNT_LIMIT + 1}) AS matched", params)  # noqa: S608
         counted = int(cursor.fetchone()[0])
         if counted <= COUNT_LIMIT:
             return counted, False
@@ -377,7 +377,7 @@ def search(table: DatastoreTable, request: SearchRequest) -> SearchResult:
     distinct = "DISTINCT " if request.distinct else ""
     offset = 0 if keyset else request.offset
     sql = (
-        f"SELECT {distinct}{select} FROM {quote(table.table_name)} {where} "
+        f"SELECT {distinct}{select} FROM {quote(table.table_name)} {where} "  # noqa: S608
         f"ORDER BY {order} LIMIT {int(request.limit)} OFFSET {int(offset)}"
     )
     rows: list[tuple[Any, ...]] = []
@@ -473,7 +473,7 @@ def column_chart(resource: Resource, x: str, y: str, *, limit: int = 50) -> Char
     ordered = types[x] != ColumnType.TEXT and types[x] != ColumnType.BOOL
     order = f"{quote(x)} ASC" if ordered else f"total DESC, {quote(x)} ASC"
     sql = (
-        f"SELECT {quote(x)}, SUM({quote(y)}) AS total FROM {quote(table.table_name)} "
+        f"SELECT {quote(x)}, SUM({quote(y)}) AS total FROM {quote(table.table_name)} "  # noqa: S608
         f"WHERE {quote(x)} IS NOT NULL GROUP BY {quote(x)} ORDER BY {order} LIMIT {int(limit)}"
     )
     with connection.cursor() as cursor:

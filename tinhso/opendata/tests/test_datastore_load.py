@@ -48,7 +48,7 @@ def loaded(dataset: Any, content: bytes, **kwargs: Any) -> DatastoreTable:
 
 def rows(table: DatastoreTable, order: str = '"_id"') -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {tables.quote(table.table_name)} ORDER BY {order}")
+        cursor.execute(f"SELECT * FROM {tables.quote(table.table_name)} ORDER BY {order}")  # noqa: S608
         return cursor.fetchall()
 
 
@@ -123,7 +123,10 @@ def hundred_thousand_rows() -> tuple[bytes, dict[int, str]]:
                 out.write(f"{n},{ward},2024,{n},0.5,31/02/2024\n")
                 bad[line] = "ngày"
             continue
-        out.write(f"{n},{ward},{2000 + n % 25},{n * 3},{n % 100}.25,{1 + n % 28:02d}/{1 + n % 12:02d}/2024\n")
+        out.write(
+            f"{n},{ward},{2000 + n % 25},{n * 3},{n % 100}.25,"
+            f"{1 + n % 28:02d}/{1 + n % 12:02d}/2024\n"
+        )
     return out.getvalue().encode(), bad
 
 
@@ -146,7 +149,7 @@ def test_a_100k_row_csv_keeps_good_rows_and_reports_each_bad_one(dataset: Any) -
         assert word in reported[line]["reason"]
     assert reported[998]["values"][0] == "997"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), max(\"_id\") FROM {tables.quote(table.table_name)}")
+        cursor.execute(f'SELECT count(*), max("_id") FROM {tables.quote(table.table_name)}')  # noqa: S608
         assert cursor.fetchone() == (99_900, 99_900)
     assert AuditEntry.objects.filter(action="opendata.datastore.load", batch_count=99_900).exists()
     print(f"\n100k-row load on {connection.vendor}: {elapsed:.1f} s")

@@ -97,7 +97,9 @@ def test_filters_equality_lists_and_operators(table: DatastoreTable) -> None:
     assert found["total"] == 10 and {r["quan"] for r in found["records"]} == {"Đống Đa"}
     assert found["filters"] == {"quan": "Đống Đa"}
 
-    found = call({"resource_id": rid(table), "filters": {"quan": ["Đống Đa", "Ba Đình"], "nam": 2000}})
+    found = call(
+        {"resource_id": rid(table), "filters": {"quan": ["Đống Đa", "Ba Đình"], "nam": 2000}}
+    )
     assert found["total"] == 4
 
     found = call({"resource_id": rid(table), "filters": {"nam": {"lt": 2002}}})
@@ -109,7 +111,9 @@ def test_filters_equality_lists_and_operators(table: DatastoreTable) -> None:
         call({"resource_id": rid(table), "filters": {"nam": "hai nghìn"}})
 
 
-@pytest.mark.parametrize("q", ["dong da", "Dong Da", "Đống Đa", unicodedata.normalize("NFD", "Đống Đa")])
+@pytest.mark.parametrize(
+    "q", ["dong da", "Dong Da", "Đống Đa", unicodedata.normalize("NFD", "Đống Đa")]
+)
 def test_q_is_accent_insensitive(table: DatastoreTable, q: str) -> None:
     found = call({"resource_id": rid(table), "q": q})
     assert found["total"] == 10
@@ -157,7 +161,9 @@ def test_records_as_lists_csv_and_tsv(table: DatastoreTable) -> None:
         [2, "Hoàn Kiếm", 1.5],
     ]
     assert call({**base, "records_format": "csv"})["records"] == "1,Đống Đa,0\n2,Hoàn Kiếm,1.5\n"
-    assert call({**base, "records_format": "tsv"})["records"] == "1\tĐống Đa\t0\n2\tHoàn Kiếm\t1.5\n"
+    assert (
+        call({**base, "records_format": "tsv"})["records"] == "1\tĐống Đa\t0\n2\tHoàn Kiếm\t1.5\n"
+    )
 
 
 def test_next_page_follows_on_from_the_last_id(table: DatastoreTable) -> None:

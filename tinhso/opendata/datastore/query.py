@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from tinhso.core.text import fold
@@ -270,6 +270,17 @@ def _where(table: DatastoreTable, request: SearchRequest) -> tuple[list[str], li
     return conditions, params, keyset
 
 
+def _check_tsquery(text: str) -> None:
+    """Refuse ``plain=false`` text that PostgreSQL cannot parse as a tsquery (a 409, not a 500)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT to_tsquery('tinhso_vi', %s)", [text])
+    except DatabaseError:
+        raise InvalidQuery(
+            {"q": [_("Biểu thức tìm kiếm không hợp lệ (cú pháp tsquery của PostgreSQL).")]}
+        ) from None
+
+
 def _text_condition(
     table: DatastoreTable, name: str | None, text: str, *, plain: bool
 ) -> tuple[str, list[Any]]:
@@ -277,6 +288,8 @@ def _text_condition(
     normal = unicodedata.normalize("NFC", text)
     if connection.vendor == "postgresql":
         function = "plainto_tsquery" if plain else "to_tsquery"
+        if not plain:
+            _check_tsquery(normal)
         if name is None:
             return f"\"_full_text\" @@ {function}('tinhso_vi', %s)", [normal]
         return (

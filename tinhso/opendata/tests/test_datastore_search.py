@@ -244,3 +244,12 @@ def test_preview_and_chart_for_the_dataset_page(table: DatastoreTable) -> None:
     assert bars is not None and bars.kind == "bar" and bars.labels == ["Cầu Giấy", "Ba Đình"]
     with pytest.raises(query.InvalidQuery):
         query.column_chart(resource, "nam", "quan")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="tsquery syntax is PostgreSQL's")
+def test_malformed_tsquery_with_plain_false_is_a_validation_error(table: DatastoreTable) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        call({"resource_id": rid(table), "q": "dong & | (", "plain": "false"})
+    assert "q" in raised.value.errors
+    found = call({"resource_id": rid(table), "q": "dong & da", "plain": "false"})
+    assert found["total"] == 10

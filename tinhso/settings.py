@@ -231,3 +231,6 @@ TINHSO_UPLOAD_MAX_MB = CONFIG.upload_max_mb
 TINHSO_VIRUS_SCAN_COMMAND = CONFIG.virus_scan_command
 TINHSO_SMS_BACKEND = CONFIG.sms_backend
 TINHSO_OPENDATA_UPLOAD_MAX_MB = CONFIG.opendata_upload_max_mb
+# The public address of the site (e.g. https://dulieu.bacninh.gov.vn): the root of DCAT URIs
+# and of links in messages; empty means the address each request came in on.
+TINHSO_SITE_URL = CONFIG.site_url

@@ -8,6 +8,7 @@ everyone else, so its existence is not revealed.
 from __future__ import annotations
 
 import datetime
+import shlex
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -25,7 +26,7 @@ from tinhso.opendata.actions import CATALOGUE_TAG
 from tinhso.opendata.choices import DatasetState
 from tinhso.opendata.dcat import graph as dcat_graph
 from tinhso.opendata.models import Dataset
-from tinhso.opendata.search import Filter, Query, search_datasets
+from tinhso.opendata.search import Filter, Query, UnknownField, search_datasets
 
 
 def base_url(request: HttpRequest) -> str:
@@ -63,20 +64,42 @@ def parse_since(raw: str) -> datetime.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
+def parse_fq(raw: str) -> list[Filter]:
+    """CKAN's ``fq`` in its simple form: ``[-]field:value`` terms (values may be quoted),
+    all of which must hold, e.g. ``organization:so-tai-chinh -tags:"ngân sách"``."""
+    try:
+        terms = shlex.split(raw)
+    except ValueError:
+        raise BadParameter(_("Tham số fq không hợp lệ.")) from None
+    filters = []
+    for term in terms:
+        negate = term.startswith("-")
+        field, colon, value = term.lstrip("+-").partition(":")
+        if not colon or not field or not value:
+            raise BadParameter(_("Điều kiện “%(term)s” trong fq không hợp lệ.") % {"term": term})
+        filters.append(Filter(field, (value,), negate=negate))
+    return filters
+
+
 def _public_page(request: HttpRequest, page: int) -> tuple[list[Dataset], int]:
     """The public datasets of catalogue page ``page`` (most recently modified first), total."""
     since = parse_since(request.GET.get("modified_since", ""))
-    filters = [Filter("metadata_modified", start=since)] if since else []
-    result = search_datasets(
-        Query(
-            text=request.GET.get("q", ""),
-            filters=filters,
-            sort=[("metadata_modified", True)],
-            rows=dcat_graph.PER_PAGE,
-            start=(page - 1) * dcat_graph.PER_PAGE,
-        ),
-        base=Dataset.objects.public(),
-    )
+    filters = parse_fq(request.GET.get("fq", ""))
+    if since is not None:
+        filters.append(Filter("metadata_modified", start=since))
+    try:
+        result = search_datasets(
+            Query(
+                text=request.GET.get("q", ""),
+                filters=filters,
+                sort=[("metadata_modified", True)],
+                rows=dcat_graph.PER_PAGE,
+                start=(page - 1) * dcat_graph.PER_PAGE,
+            ),
+            base=Dataset.objects.public(),
+        )
+    except UnknownField as error:
+        raise BadParameter(_("Không lọc được theo trường %(field)s.") % {"field": error}) from None
     found = dcat_graph.with_related(Dataset.objects.filter(pk__in=result.ids)).in_bulk()
     return [found[pk] for pk in result.ids], result.count
 
@@ -110,7 +133,8 @@ def _catalogue(base: str) -> dcat_graph.Catalogue:
 
 @require_GET
 def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
-    """``/catalog.{fmt}``: one page (100 datasets) of the public catalogue with hydra paging."""
+    """``/catalog.{fmt}``: one page (100 datasets) of the public catalogue with hydra paging,
+    narrowed by ``q``, ``fq`` and ``modified_since``."""
     pagecache.depends_on(request, CATALOGUE_TAG)
     try:
         page = _page(request)

@@ -272,9 +272,18 @@ def test_catalogue_filters_by_q_and_modified_since(
     assert _datasets_on(graph) == {URIRef(f"{BASE}/dataset/{air.pk}")}
     graph = fetch_graph(client, "/catalog.ttl?modified_since=2019-06-01T00:00:00Z")
     assert len(_datasets_on(graph)) == 2
+    make_dataset(od.so, "Chất lượng không khí đo tại Sở", tags=["môi trường"])
+    graph = fetch_graph(client, "/catalog.ttl?q=khong+khi&fq=organization:ubnd-phuong-bac-giang")
+    assert _datasets_on(graph) == {URIRef(f"{BASE}/dataset/{air.pk}")}
+    graph = fetch_graph(
+        client, '/catalog.ttl?fq=-organization:ubnd-phuong-bac-giang+tags:"moi truong"'
+    )
+    assert len(_datasets_on(graph)) == 1
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=abc", "modified_since=hôm-qua"])
+@pytest.mark.parametrize(
+    "query", ["page=0", "page=abc", "modified_since=hôm-qua", "fq=colour:red", "fq=tags"]
+)
 def test_catalogue_rejects_bad_parameters(client: Client, od: OpenDataWorld, query: str) -> None:
     assert client.get(f"/catalog.ttl?{query}").status_code == 400
 

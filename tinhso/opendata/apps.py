@@ -9,3 +9,7 @@ class OpenDataConfig(AppConfig):
     name = "tinhso.opendata"
     label = "opendata"
     verbose_name = _("Dữ liệu mở")
+
+    def ready(self) -> None:
+        # The CKAN actions register themselves in the API's registry when imported.
+        from tinhso.opendata.ckan import actions  # noqa: F401

@@ -13,4 +13,5 @@ app_name = "opendata"
 urlpatterns: list[URLPattern | URLResolver] = [
     # DCAT first: its /dataset/<name>.ttl must not be taken for the dataset's page.
     path("", include("tinhso.opendata.dcat.urls")),
+    path("", include("tinhso.opendata.ckan.urls")),
 ]

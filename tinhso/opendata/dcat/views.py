@@ -8,7 +8,6 @@ everyone else, so its existence is not revealed.
 from __future__ import annotations
 
 import datetime
-import shlex
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -16,7 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -24,6 +23,7 @@ from tinhso.accounts.permissions import Perm, can
 from tinhso.core import pagecache
 from tinhso.opendata.actions import CATALOGUE_TAG
 from tinhso.opendata.choices import DatasetState
+from tinhso.opendata.ckan import fq as ckan_fq
 from tinhso.opendata.dcat import graph as dcat_graph
 from tinhso.opendata.models import Dataset
 from tinhso.opendata.search import Filter, Query, UnknownField, search_datasets
@@ -64,33 +64,21 @@ def parse_since(raw: str) -> datetime.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
-def parse_fq(raw: str) -> list[Filter]:
-    """CKAN's ``fq`` in its simple form: ``[-]field:value`` terms (values may be quoted),
-    all of which must hold, e.g. ``organization:so-tai-chinh -tags:"ngân sách"``."""
-    try:
-        terms = shlex.split(raw)
-    except ValueError:
-        raise BadParameter(_("Tham số fq không hợp lệ.")) from None
-    filters = []
-    for term in terms:
-        negate = term.startswith("-")
-        field, colon, value = term.lstrip("+-").partition(":")
-        if not colon or not field or not value:
-            raise BadParameter(_("Điều kiện “%(term)s” trong fq không hợp lệ.") % {"term": term})
-        filters.append(Filter(field, (value,), negate=negate))
-    return filters
-
-
 def _public_page(request: HttpRequest, page: int) -> tuple[list[Dataset], int]:
     """The public datasets of catalogue page ``page`` (most recently modified first), total."""
     since = parse_since(request.GET.get("modified_since", ""))
-    filters = parse_fq(request.GET.get("fq", ""))
+    try:
+        # ``fq`` is read as the CKAN API reads it (``organization:X``, ranges, ``-`` …).
+        parsed = ckan_fq.parse(request.GET.get("fq", ""), now=timezone.now())
+    except ckan_fq.QuerySyntaxError as error:
+        raise BadParameter(_("Tham số fq không hợp lệ: %(error)s") % {"error": error}) from None
+    filters = list(parsed.filters)
     if since is not None:
         filters.append(Filter("metadata_modified", start=since))
     try:
         result = search_datasets(
             Query(
-                text=request.GET.get("q", ""),
+                text=" ".join([request.GET.get("q", ""), *parsed.text]).strip(),
                 filters=filters,
                 sort=[("metadata_modified", True)],
                 rows=dcat_graph.PER_PAGE,

@@ -272,6 +272,8 @@ def test_catalogue_filters_by_q_and_modified_since(
     assert _datasets_on(graph) == {URIRef(f"{BASE}/dataset/{air.pk}")}
     graph = fetch_graph(client, "/catalog.ttl?modified_since=2019-06-01T00:00:00Z")
     assert len(_datasets_on(graph)) == 2
+    graph = fetch_graph(client, "/catalog.ttl?fq=metadata_modified:[2021-01-01T00:00:00Z+TO+*]")
+    assert _datasets_on(graph) == {URIRef(f"{BASE}/dataset/{air.pk}")}
     make_dataset(od.so, "Chất lượng không khí đo tại Sở", tags=["môi trường"])
     graph = fetch_graph(client, "/catalog.ttl?q=khong+khi&fq=organization:ubnd-phuong-bac-giang")
     assert _datasets_on(graph) == {URIRef(f"{BASE}/dataset/{air.pk}")}
@@ -282,7 +284,14 @@ def test_catalogue_filters_by_q_and_modified_since(
 
 
 @pytest.mark.parametrize(
-    "query", ["page=0", "page=abc", "modified_since=hôm-qua", "fq=colour:red", "fq=tags"]
+    "query",
+    [
+        "page=0",
+        "page=abc",
+        "modified_since=hôm-qua",
+        "fq=colour:red",
+        "fq=metadata_modified:[hom+TO+*]",
+    ],
 )
 def test_catalogue_rejects_bad_parameters(client: Client, od: OpenDataWorld, query: str) -> None:
     assert client.get(f"/catalog.ttl?{query}").status_code == 400

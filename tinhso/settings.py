@@ -231,3 +231,8 @@ TINHSO_UPLOAD_MAX_MB = CONFIG.upload_max_mb
 TINHSO_VIRUS_SCAN_COMMAND = CONFIG.virus_scan_command
 TINHSO_SMS_BACKEND = CONFIG.sms_backend
 TINHSO_OPENDATA_UPLOAD_MAX_MB = CONFIG.opendata_upload_max_mb
+# The public address of the site (e.g. https://dulieu.bacninh.gov.vn): the root of DCAT URIs
+# and of links in messages; empty means the address each request came in on.
+TINHSO_SITE_URL = CONFIG.site_url
+# The header CKAN clients send their API token in (CKAN's apitoken_header_name).
+TINHSO_CKAN_TOKEN_HEADER = CONFIG.ckan_token_header

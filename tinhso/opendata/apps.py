@@ -11,4 +11,6 @@ class OpenDataConfig(AppConfig):
     verbose_name = _("Dữ liệu mở")
 
     def ready(self) -> None:
-        from tinhso.opendata.datastore import ckan_actions  # noqa: F401  (registers actions)
+        """Register the CKAN actions (catalogue and datastore) in the API's registry."""
+        from tinhso.opendata.ckan import actions  # noqa: F401
+        from tinhso.opendata.datastore import ckan_actions  # noqa: F401

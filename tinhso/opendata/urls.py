@@ -6,8 +6,12 @@ harvesters expect CKAN's own paths (``/api/3/action/...``, ``/catalog.ttl``, ``/
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "opendata"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # DCAT first: its /dataset/<name>.ttl must not be taken for the dataset's page.
+    path("", include("tinhso.opendata.dcat.urls")),
+    path("", include("tinhso.opendata.ckan.urls")),
+]

@@ -8,8 +8,9 @@ drives it from ``wrk`` on loopback at each of ``--clients`` (50 and 200 connecti
 * the static-file baseline: ``/static/tinhso/site.css`` through WhiteNoise, same server;
 * the public tracking page ``/services/tra-cuu/?code=…`` for random dossier codes, no cookies,
   twice: each request a first visit (a new URL, so a page-cache miss that renders the page;
-  it is not stored, as only canonical addresses are), then with every code visited once before (answered from the page cache: files
-  in the data directory by default, or ``--cache-url``);
+  it is not stored, as only canonical addresses are), then with every code visited once
+  before (answered from the page cache: files in the data directory by default, or
+  ``--cache-url``);
 * the tracking API ``/api/v1/services/dossiers/<code>/status``;
 * online submission ``POST /api/v1/services/dossiers`` with a citizen's Bearer token — each
   request creates a dossier, issues its code from the agency's daily counter, writes its event

@@ -68,7 +68,7 @@ class Config:
     cache_url: str = ""
     opendata_upload_max_mb: int = 200
     site_url: str = ""
-    ckan_token_header: str = "Authorization"
+    ckan_token_header: str = "Authorization"  # noqa: S105 -- a header's name, not a secret
 
     @property
     def is_production(self) -> bool:

@@ -44,7 +44,9 @@ def _tag_key(tag: str) -> str:
 
 
 def _entry_key(request: HttpRequest) -> str:
-    return f"pagecache:{_RELEASE}:{chosen_language(request)}:{request.get_full_path()}"
+    # The host is part of the page: absolute links (DCAT URIs) follow the address asked for.
+    host = request.get_host()
+    return f"pagecache:{_RELEASE}:{chosen_language(request)}:{host}{request.get_full_path()}"
 
 
 def _anonymous(request: HttpRequest) -> bool:

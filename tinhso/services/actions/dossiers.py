@@ -141,7 +141,9 @@ def _record(dossier: Dossier, before: str, change: Change, actor: Any) -> Dossie
         changes={"status": [before, dossier.status], **change.data},
     )
     transaction.on_commit(lambda: tasks.enqueue_announcement(event.pk))
-    transaction.on_commit(lambda: pagecache.forget(queries.tracking_tag(dossier.code)))
+    if dossier.code:
+        tag = queries.tracking_tag(dossier.code)
+        transaction.on_commit(lambda: pagecache.forget(tag))
     return event
 
 

@@ -67,7 +67,7 @@ class Config:
     sms_backend: str = "tinhso.services.notify.LoggingSmsBackend"
     cache_url: str = ""
     opendata_upload_max_mb: int = 200
-    ckan_token_header: str = "Authorization"
+    ckan_token_header: str = "Authorization"  # noqa: S105 -- a header name, not a secret
 
     @property
     def is_production(self) -> bool:

@@ -791,6 +791,9 @@ def _resource_write(ctx: Context, row: Resource, item: Mapping[str, Any]) -> dic
     cleaned = _resource_cleaned(item, upload=upload, current=row)
     if upload is None and not cleaned.get("url") and row.upload:
         cleaned.pop("url", None)  # no new file or link: the stored file stays
+    elif upload is None and cleaned.get("url") and row.upload:
+        # A link replaces the stored file (which stays on disk for the history).
+        cleaned.update(upload="", size=None, hash="", mimetype="")
     updated = actions.update_resource(row, cleaned, actor=ctx.user, upload=upload)
     return dictize.resource(updated, site_url=ctx.site_url)
 

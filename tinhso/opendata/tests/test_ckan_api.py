@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import ckanapi
@@ -33,6 +34,7 @@ class Catalogue:
     private: Dataset
     draft: Dataset
     withdrawn: Dataset
+    clients: list[ckanapi.RemoteCKAN] = field(default_factory=list)
 
     def token(self, username: str, scope: Scope | None = None) -> str:
         """A fresh API token of ``username`` (narrowed to ``scope``)."""
@@ -43,7 +45,15 @@ class Catalogue:
         return secret
 
     def remote(self, apikey: str | None = None, **options: Any) -> ckanapi.RemoteCKAN:
-        return ckanapi.RemoteCKAN(self.url, apikey=apikey, **options)
+        """A ckanapi client of the live server (closed after the test)."""
+        client = ckanapi.RemoteCKAN(self.url, apikey=apikey, **options)
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        """Close the clients' kept-alive connections, so the server's threads can end."""
+        for client in self.clients:
+            client.close()
 
 
 def build_catalogue(od: OpenDataWorld, url: str) -> Catalogue:
@@ -72,8 +82,10 @@ def build_catalogue(od: OpenDataWorld, url: str) -> Catalogue:
 
 
 @pytest.fixture
-def catalogue(od: OpenDataWorld, live_server: Any) -> Catalogue:
-    return build_catalogue(od, live_server.url)
+def catalogue(od: OpenDataWorld, live_server: Any) -> Iterator[Catalogue]:
+    built = build_catalogue(od, live_server.url)
+    yield built
+    built.close()
 
 
 def action_url(catalogue: Catalogue, name: str, *, versioned: bool = True) -> str:

@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from tinhso.accounts import tokens
 from tinhso.accounts.auth import token_client_label
 from tinhso.core import context
+from tinhso.core.siteurl import site_url
 from tinhso.opendata.ckan import registry
 from tinhso.opendata.errors import CkanError, NotAuthorized, ValidationFailed
 
@@ -158,9 +159,7 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
         if not isinstance(callback, str) or not CALLBACK_NAME.match(callback):
             return _bare("Bad request: invalid callback name")
     user = _caller(request, anonymous=callback is not None, reading=found.side_effect_free)
-    ctx = registry.Context(
-        request=request, user=user, site_url=request.build_absolute_uri("/").rstrip("/")
-    )
+    ctx = registry.Context(request=request, user=user, site_url=site_url(request))
     status = 200
     try:
         if found.side_effect_free:

@@ -12,7 +12,6 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone, translation
@@ -21,18 +20,13 @@ from django.views.decorators.http import require_GET
 
 from tinhso.accounts.permissions import Perm, can
 from tinhso.core import pagecache
+from tinhso.core.siteurl import site_url
 from tinhso.opendata.actions import CATALOGUE_TAG
 from tinhso.opendata.choices import DatasetState
 from tinhso.opendata.ckan import fq as ckan_fq
 from tinhso.opendata.dcat import graph as dcat_graph
 from tinhso.opendata.models import Dataset
 from tinhso.opendata.search import Filter, Query, UnknownField, search_datasets
-
-
-def base_url(request: HttpRequest) -> str:
-    """The root of the URIs we mint: ``TINHSO_SITE_URL``, else the address the request used."""
-    configured = str(getattr(settings, "TINHSO_SITE_URL", "") or "")
-    return (configured or request.build_absolute_uri("/")).rstrip("/")
 
 
 class BadParameter(ValueError):
@@ -130,7 +124,7 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
     except BadParameter as error:
         pagecache.skip(request)
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    base = base_url(request)
+    base = site_url(request)
     kept = [(k, v) for k, v in request.GET.items() if k != "page"]
 
     def url_of(number: int) -> str:
@@ -164,7 +158,7 @@ def dataset(request: HttpRequest, id_or_name: str, fmt: str) -> HttpResponse:
     """``/dataset/<id or name>.{fmt}``: the dataset with its distributions (DCAT-AP 3)."""
     pagecache.depends_on(request, CATALOGUE_TAG)
     found = visible_dataset(request, id_or_name)
-    base = base_url(request)
+    base = site_url(request)
     graph = dcat_graph.new_graph()
     dcat_graph.add_dataset(graph, found, base=base)
     return _rdf_response(graph, fmt)
@@ -217,7 +211,7 @@ def dcat_json(request: HttpRequest) -> HttpResponse:
     except BadParameter as error:
         pagecache.skip(request)
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    base = base_url(request)
+    base = site_url(request)
     return JsonResponse(
         [dcat_json_dataset(dataset, base=base) for dataset in datasets],
         safe=False,

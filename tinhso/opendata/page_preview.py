@@ -15,9 +15,9 @@ from tinhso.opendata.datastore import query
 from tinhso.opendata.models import Resource
 
 CHART_BARS = 20
-CHART_WIDTH = 640
+CHART_WIDTH = 420
 BAR_HEIGHT = 22
-LABEL_WIDTH = 180
+LABEL_WIDTH = 140
 NUMERIC_TYPES = ("int", "numeric")
 
 
@@ -76,6 +76,17 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _cell(value: Any, column_type: str) -> str:
+    """A cell as people read it: ISO dates of date columns as dd/mm/yyyy."""
+    if isinstance(value, str) and column_type in ("date", "timestamp"):
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return _shown(parsed.date() if column_type == "date" else parsed)
+    return _shown(value)
+
+
 def _label(column: dict[str, Any]) -> str:
     return str((column.get("info") or {}).get("label") or column.get("label") or column["id"])
 
@@ -94,7 +105,7 @@ def chart_of(resource: Resource, fields: list[dict[str, Any]]) -> Chart | None:
     chart = Chart(column=_label(numeric), label_column=_label(grouped), bars=[])
     chart.bars = [
         Bar(
-            label=label[:28],
+            label=_cell(label, str(grouped.get("type", "")))[:22],
             value=_shown(int(value) if value.is_integer() else value),
             y=6 + index * (BAR_HEIGHT + 6),
             width=max(1, round(abs(value) / top * chart.plot_width)),
@@ -114,7 +125,10 @@ def resource_preview(resource: Resource, *, limit: int = 10) -> Preview | None:
     return Preview(
         fields=fields,
         headers=[_label(f) for f in fields],
-        rows=[[_shown(record.get(f["id"])) for f in fields] for record in found.records],
+        rows=[
+            [_cell(record.get(f["id"]), str(f.get("type", ""))) for f in fields]
+            for record in found.records
+        ],
         total=found.total,
         chart=chart_of(resource, fields),
     )

@@ -49,6 +49,17 @@ TICKET_TABS: tuple[tuple[str, Any], ...] = (
     (TicketStatus.ANSWERED, gettext_lazy("Đã trả lời")),
     (TicketStatus.CLOSED, gettext_lazy("Đã đóng")),
 )
+REVISION_LABELS = {
+    "create": gettext_lazy("Tạo"),
+    "update": gettext_lazy("Sửa thông tin"),
+    "submit": gettext_lazy("Gửi duyệt"),
+    "approve": gettext_lazy("Duyệt, công bố"),
+    "return": gettext_lazy("Trả lại"),
+    "delete": gettext_lazy("Xoá"),
+    "resource_create": gettext_lazy("Thêm tệp"),
+    "resource_update": gettext_lazy("Sửa tệp"),
+    "resource_delete": gettext_lazy("Gỡ tệp"),
+}
 BADGES = {
     DatasetState.DRAFT: "badge-old",
     DatasetState.PENDING: "badge-warn",
@@ -204,7 +215,10 @@ def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
         "dataset": dataset,
         "badge": BADGES.get(DatasetState(state), ""),
         "resources": resources,
-        "revisions": list(dataset.revisions.select_related("actor")[:50]),
+        "revisions": [
+            {"revision": revision, "label": REVISION_LABELS.get(revision.action, revision.action)}
+            for revision in dataset.revisions.select_related("actor")[:50]
+        ],
         "tickets": list(dataset.tickets.all()[:20]),
         "may_edit": _may_edit(user, dataset),
         "may_submit": state == DatasetState.DRAFT,

@@ -9,3 +9,6 @@ class OpenDataConfig(AppConfig):
     name = "tinhso.opendata"
     label = "opendata"
     verbose_name = _("Dữ liệu mở")
+
+    def ready(self) -> None:
+        from tinhso.opendata.datastore import ckan_actions  # noqa: F401  (registers actions)

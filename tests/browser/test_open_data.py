@@ -15,8 +15,6 @@ from tinhso.opendata.tests.factories import build_opendata, make_dataset
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path("/tmp/od-shots")
-SHOTS.mkdir(exist_ok=True)
 PHONE = {"width": 375, "height": 740}
 CSV_BYTES = (
     "Trạm,Ngày,PM2.5 (µg/m³),AQI\n"
@@ -71,7 +69,6 @@ def test_citizen_searches_previews_and_downloads_on_a_phone(
     assert "Phường Việt Yên" in table.inner_text()
     assert page.locator(".od-chart svg rect.od-chart-bar").count() == 3
     # Nothing on the phone-sized page is wider than the screen (the table scrolls in its box).
-    page.screenshot(path=str(SHOTS / "dataset-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     with page.expect_download() as download_info:

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.opendata.forms import DatasetForm, ResourceForm
-from tinhso.opendata.models import Dataset, Organization
+from tinhso.opendata.models import Dataset, Organization, Theme
 
 SORTS = {
     "": _("Liên quan nhất"),
@@ -113,6 +113,14 @@ class StaffDatasetForm(DatasetForm):
     """``DatasetForm`` for people: dates as dd/mm/yyyy, tags comma-separated, themes ticked,
     organisations limited to those the officer drafts for."""
 
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Chủ đề"),
+        queryset=Theme.objects.all(),
+        to_field_name="name",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta(DatasetForm.Meta):
         fields = [field for field in DatasetForm.Meta.fields if field != "extras"]
         widgets = {
@@ -120,16 +128,13 @@ class StaffDatasetForm(DatasetForm):
             "notes_en": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(
-        self, *args: Any, organizations: Any = None, instance: Dataset | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, instance=instance, **kwargs)
+    def __init__(self, *args: Any, organizations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance: Dataset | None = kwargs.get("instance")
         if organizations is not None:
-            self.fields["organization"].queryset = organizations
-        self.fields["themes"].widget = forms.CheckboxSelectMultiple(
-            choices=self.fields["themes"].choices
-        )
-        self.fields["tags"].widget = forms.TextInput()
+            organization = self.fields["organization"]
+            assert isinstance(organization, forms.ModelChoiceField)
+            organization.queryset = organizations
         self.fields["tags"].help_text = _("Cách nhau bằng dấu phẩy, ví dụ: ngân sách, tài chính")
         self.fields["name"].help_text = _("Để trống để tạo từ tiêu đề.")
         for name in ("temporal_start", "temporal_end"):

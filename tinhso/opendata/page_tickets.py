@@ -122,7 +122,7 @@ def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def my_tickets(request: HttpRequest) -> HttpResponse:
     """The problems and requests I sent while signed in."""
-    tickets = Ticket.objects.filter(requester=request.user).select_related(
+    tickets = Ticket.objects.filter(requester_id=request.user.pk).select_related(
         "organization", "dataset"
     )
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))

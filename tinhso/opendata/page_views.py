@@ -355,8 +355,8 @@ def render_dataset(
     ]
     user = request.user
     own_rating = None
-    if getattr(user, "is_authenticated", False):
-        own_rating = dataset.ratings.filter(user=user).values_list("stars", flat=True).first()
+    if user.is_authenticated:
+        own_rating = dataset.ratings.filter(user_id=user.pk).values_list("stars", flat=True).first()
     context = {
         "dataset": dataset,
         "resources": resources,
@@ -428,7 +428,7 @@ def resource_page(request: HttpRequest, key: str, resource_id: str) -> HttpRespo
 
 def download_name(resource: Resource) -> str:
     """The file name a download is saved under: the stored file's own (already made safe)."""
-    return PurePath(resource.upload.name).name
+    return PurePath(resource.upload.name or resource.name).name
 
 
 @require_GET
@@ -443,14 +443,14 @@ def resource_download(
         except FileNotFoundError:
             raise Http404(resource.name) from None
         actions.count_use(dataset.pk, UsageKind.DOWNLOAD)
-        response: HttpResponse = FileResponse(
+        response = FileResponse(
             handle,
             as_attachment=True,
             filename=download_name(resource),
             content_type=resource.mimetype or "application/octet-stream",
         )
         response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return response  # type: ignore[return-value]  # FileResponse is a streaming response
     if resource.url.startswith(("https://", "http://")):
         actions.count_use(dataset.pk, UsageKind.DOWNLOAD)
         return HttpResponseRedirect(resource.url)

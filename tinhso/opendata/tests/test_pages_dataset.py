@@ -135,7 +135,7 @@ def test_uploaded_file_is_served_and_the_download_counted(client: Client, air: D
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == CSV_BYTES  # type: ignore[attr-defined]
-    assert 'attachment; filename="khong-khi.csv"' == response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="khong-khi.csv"'
     air.refresh_from_db()
     assert air.download_count == 1
     assert UsageDay.objects.get(dataset=air, kind=UsageKind.DOWNLOAD).count == 1

@@ -12,7 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tinhso.accounts.models import User
+from tinhso.opendata import actions
 from tinhso.opendata.choices import DatasetState
+from tinhso.opendata.datastore.loader import load_resource
 from tinhso.opendata.models import Dataset
 from tinhso.opendata.tests.factories import OpenDataWorld, make_dataset
 
@@ -216,3 +218,22 @@ def test_citizens_get_the_403_page(client: Client, od: OpenDataWorld) -> None:
     login(client, "citizen_a")
     assert client.get(LIST).status_code == 403
     assert client.get(CREATE).status_code == 403
+
+
+def test_staff_see_the_rows_a_load_rejected(client: Client, od: OpenDataWorld) -> None:
+    dataset = make_dataset(od.phuong, "Hộ nghèo", state="draft", actor=od["officer_a"])
+    resource = actions.create_resource(
+        dataset,
+        {"name": "Danh sách", "format": ""},
+        actor=od["officer_a"],
+        upload=SimpleUploadedFile(
+            "ho-ngheo.csv", b"thon,so_ho\nThon 1,12\nThon 2,5,muoi\nThon 3,7\n", "text/csv"
+        ),
+    )
+    table = load_resource(str(resource.pk))
+    assert (table.row_count, table.rejected_count) == (2, 1)
+    login(client, "officer_a")
+    html = client.get(staff_url("staff-dataset", dataset)).content.decode()
+    assert "1 dòng bị loại" in html
+    assert "muoi" in html
+    assert table.report["rejected"][0]["reason"] in html

@@ -4,7 +4,10 @@ CKAN API, the harvester), so that revisions, the audit ledger and the search ind
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
 
 from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.directory.admin import ReadOnlyInline
@@ -23,6 +26,9 @@ from tinhso.opendata.models import (
     Ticket,
     UsageDay,
 )
+
+# Django 5.2 warns when a URL field's form does not say which scheme to assume.
+HTTPS_URLS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Organization)
@@ -58,6 +64,7 @@ class TagAdmin(ReadOnlyAdmin):
 
 class ResourceInline(ReadOnlyInline):
     model = Resource
+    formfield_overrides = HTTPS_URLS
     fields = ("position", "name", "format", "url", "upload", "size", "state", "datastore_active")
 
 
@@ -75,6 +82,7 @@ class DatasetAdmin(ReadOnlyAdmin):
     search_fields = ("name", "search_title")
     list_select_related = ("organization",)
     inlines = (ResourceInline, RevisionInline)
+    formfield_overrides = HTTPS_URLS
     show_full_result_count = False
 
 

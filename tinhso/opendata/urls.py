@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # DCAT first: its /dataset/<name>.ttl must not be taken for the dataset's page.
     path("", include("tinhso.opendata.dcat.urls")),
     path("", include("tinhso.opendata.ckan.urls")),
+    path("", include("tinhso.opendata.page_urls")),  # citizens' and staff's pages
 ]

@@ -70,7 +70,8 @@ METADATA_FIELDS = (
 
 
 def dataset_tag(dataset: Dataset) -> str:
-    """The page cache's tag for what the public sees of ``dataset``."""
+    """The page cache's tag for what the public sees of ``dataset`` (the datastore loader
+    forgets the same tag when a table's state changes)."""
     return f"opendata.dataset:{dataset.pk}"
 
 

@@ -29,6 +29,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core import pagecache
 from tinhso.core.audit import record_write
 from tinhso.opendata.choices import ColumnType, DatastoreStatus
 from tinhso.opendata.datastore import columns, tables
@@ -270,6 +271,14 @@ def _set_status(table: DatastoreTable, **values: Any) -> None:
     for name, value in values.items():
         setattr(table, name, value)
     DatastoreTable.objects.filter(pk=table.pk).update(**values)
+    if "status" in values:
+        _forget_pages(table)
+
+
+def _forget_pages(table: DatastoreTable) -> None:
+    """The dataset's cached public pages show the table's state: drop them after commit."""
+    tag = f"opendata.dataset:{table.resource.dataset_id}"
+    transaction.on_commit(lambda: pagecache.forget(tag))
 
 
 def _guess(
@@ -435,6 +444,7 @@ def _publish(
             },
             batch_count=report.rows_loaded,
         )
+        _forget_pages(table)
     for name in (
         "fields",
         "row_count",

@@ -216,3 +216,14 @@ def test_dates_are_shown_in_the_province_time_zone(client: Client, air: Dataset)
     moment = datetime.datetime(2025, 12, 31, 17, 30, tzinfo=datetime.UTC)
     Dataset.objects.filter(pk=air.pk).update(modified=moment)
     assert "01/01/2026" in client.get(page(air)).content.decode()
+
+
+def test_a_finished_datastore_load_refreshes_the_cached_dataset_page(
+    client: Client, air: Dataset, django_capture_on_commit_callbacks: Any
+) -> None:
+    resource = upload(air)
+    loading = client.get(page(air)).content.decode()
+    assert "Việt Yên" not in loading  # a row of the table, shown by the preview once loaded
+    with django_capture_on_commit_callbacks(execute=True):
+        load_resource(str(resource.pk))
+    assert "Việt Yên" in client.get(page(air)).content.decode()

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.permissions import Perm, can
 from tinhso.core import pagecache
@@ -272,6 +273,14 @@ def update_dataset(dataset: Dataset, cleaned: Mapping[str, Any], *, actor: Any) 
     return dataset
 
 
+_MOVE_VERBS = {
+    "submit": gettext_lazy("gửi duyệt"),
+    "approve": gettext_lazy("công bố"),
+    "return": gettext_lazy("trả lại"),
+    "delete": gettext_lazy("xoá"),
+}
+
+
 def _move(
     dataset: Dataset,
     to: str,
@@ -287,7 +296,7 @@ def _move(
         perm,
         dataset.organization,
         _("Bạn không có quyền %(action)s bộ dữ liệu %(name)s.")
-        % {"action": action, "name": dataset.name},
+        % {"action": _MOVE_VERBS[action], "name": dataset.name},
     )
     with transaction.atomic():
         fresh = (
@@ -296,7 +305,7 @@ def _move(
         if fresh.state not in allowed:
             raise ValidationError(
                 _("Bộ dữ liệu đang ở trạng thái “%(state)s”, không %(action)s được.")
-                % {"state": fresh.get_state_display(), "action": action},
+                % {"state": fresh.get_state_display(), "action": _MOVE_VERBS[action]},
                 code="state",
             )
         before = snapshot(fresh)

@@ -9,3 +9,19 @@ class OpenDataConfig(AppConfig):
     name = "tinhso.opendata"
     label = "opendata"
     verbose_name = _("Dữ liệu mở")
+
+    def ready(self) -> None:
+        """Register the demo data and the computed indicators of the open-data target."""
+        from tinhso.core import registry
+        from tinhso.opendata.computed import register_computed
+        from tinhso.opendata.demo import load_demo
+
+        registry.register_demo_loader(
+            registry.DemoLoader(
+                key="opendata",
+                title=_("Cổng dữ liệu mở: khoảng 60 bộ dữ liệu của 19 cơ quan"),
+                load=load_demo,
+                order=50,
+            )
+        )
+        register_computed()

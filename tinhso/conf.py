@@ -67,6 +67,7 @@ class Config:
     sms_backend: str = "tinhso.services.notify.LoggingSmsBackend"
     cache_url: str = ""
     opendata_upload_max_mb: int = 200
+    ckan_token_header: str = "Authorization"  # noqa: S105 -- a header name, not a secret
 
     @property
     def is_production(self) -> bool:
@@ -170,4 +171,5 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         sms_backend=env.get("TINHSO_SMS_BACKEND", "tinhso.services.notify.LoggingSmsBackend"),
         cache_url=_cache_url(env.get("TINHSO_CACHE_URL", "")),
         opendata_upload_max_mb=_int(env, "TINHSO_OPENDATA_UPLOAD_MAX_MB", 200),
+        ckan_token_header=env.get("TINHSO_CKAN_TOKEN_HEADER", "").strip() or "Authorization",
     )

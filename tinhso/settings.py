@@ -231,3 +231,5 @@ TINHSO_UPLOAD_MAX_MB = CONFIG.upload_max_mb
 TINHSO_VIRUS_SCAN_COMMAND = CONFIG.virus_scan_command
 TINHSO_SMS_BACKEND = CONFIG.sms_backend
 TINHSO_OPENDATA_UPLOAD_MAX_MB = CONFIG.opendata_upload_max_mb
+# The header CKAN clients send their API token in (CKAN's apitoken_header_name).
+TINHSO_CKAN_TOKEN_HEADER = CONFIG.ckan_token_header

@@ -103,6 +103,8 @@ class ApiProblemMiddleware:
 
     Every error from our own endpoints is already ``application/problem+json``; what is left
     are the framework's own short answers under ``/api/``, such as 405 for a wrong method.
+    Standard protocols keep their own error envelopes: their views set ``protocol_envelope``
+    on the response (e.g. the CKAN Action API under ``/api/3/action/``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -114,6 +116,7 @@ class ApiProblemMiddleware:
             response.status_code >= 400
             and request.path.startswith("/api/")
             and not response.get("Content-Type", "").startswith("application/problem+json")
+            and not getattr(response, "protocol_envelope", False)
         ):
             body = {
                 "type": "about:blank",

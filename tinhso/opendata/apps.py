@@ -11,7 +11,7 @@ class OpenDataConfig(AppConfig):
     verbose_name = _("Dữ liệu mở")
 
     def ready(self) -> None:
-        """Register the demo data and the computed indicators of the open-data target."""
+        """Register the CKAN actions, the demo data and the open-data target's indicators."""
         from tinhso.core import registry
         from tinhso.opendata.computed import register_computed
         from tinhso.opendata.demo import load_demo
@@ -25,3 +25,5 @@ class OpenDataConfig(AppConfig):
             )
         )
         register_computed()
+        # The CKAN actions register themselves in the API's registry when imported.
+        from tinhso.opendata.ckan import actions  # noqa: F401

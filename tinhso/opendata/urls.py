@@ -6,8 +6,10 @@ harvesters expect CKAN's own paths (``/api/3/action/...``, ``/catalog.ttl``, ``/
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "opendata"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("tinhso.opendata.ckan.urls")),
+]

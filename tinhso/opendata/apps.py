@@ -27,3 +27,4 @@ class OpenDataConfig(AppConfig):
         register_computed()
         # The CKAN actions register themselves in the API's registry when imported.
         from tinhso.opendata.ckan import actions  # noqa: F401
+        from tinhso.opendata.datastore import ckan_actions  # noqa: F401  (registers actions)

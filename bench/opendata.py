@@ -364,6 +364,20 @@ def check(base: str, path: str) -> dict[str, Any]:
     return {}
 
 
+def drain(base: str, limit: float = 120.0) -> None:
+    """Wait until the workers have answered what a run left queued (sync workers keep
+    serving requests whose clients gave up), so the next run starts on an idle server."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            urllib.request.urlopen(base + "/static/tinhso/site.css", timeout=limit).read()
+        except OSError:
+            continue
+        if time.monotonic() - started < 0.05:
+            return
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     if shutil.which("wrk") is None:
@@ -424,6 +438,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         results: dict[tuple[str, int], dict] = {}
         for clients in [int(c) for c in args.clients.split(",")]:
             for label, paths in runs.items():
+                drain(base)
                 results[label, clients] = wrk(
                     lua_paths(paths), base, clients, args.seconds, args.threads, workdir
                 )
@@ -456,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         for (label, clients), r in results.items():
             goal = GOALS.get((label, clients))
             verdict = "" if goal is None else f"< {goal:.0f} " + ("✓" if r["p95"] < goal else "✗")
+            if not r["requests"]:
+                verdict = "no answer in the run"
             print(
                 f"| {label} | {clients} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} "
                 f"| {r['p99']:.1f} | {r['errors']} | {verdict} | {CKAN.get(label, '')} |"

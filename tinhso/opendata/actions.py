@@ -613,3 +613,65 @@ def count_use(dataset_id: Any, kind: UsageKind, *, on: datetime.date | None = No
                 count=F("count") + 1
             )
         Dataset.objects.filter(pk=dataset_id).update(**{counter: F(counter) + 1})
+
+
+# --- usage history (bulk) ---------------------------------------------------------------------
+
+USAGE_COUNTERS = {
+    UsageKind.VIEW: "view_count",
+    UsageKind.DOWNLOAD: "download_count",
+    UsageKind.API: "api_count",
+}
+
+
+def import_usage(
+    counts: Mapping[tuple[Any, datetime.date, str], int], *, actor: Any, source: str = ""
+) -> int:
+    """Store daily usage counts of datasets in bulk; return how many days were written.
+
+    ``counts`` maps ``(dataset_id, day, kind)`` to the count of that day, as taken from a
+    previous portal's statistics or the web server's logs. A day already counted here takes
+    the imported count; each dataset's totals move by the difference. One transaction, one
+    audit entry for the batch (the batch, unlike a single visit, is a record of an import).
+    """
+    if not counts:
+        return 0
+    for (_dataset_id, _day, kind), count in counts.items():
+        if kind not in USAGE_COUNTERS or int(count) < 0:
+            raise ValidationError(_("Số lượt sử dụng không hợp lệ."))
+    dataset_ids = {key[0] for key in counts}
+    days = [key[1] for key in counts]
+    deltas: dict[Any, dict[str, int]] = {}
+    with transaction.atomic():
+        existing = {
+            (row.dataset_id, row.day, row.kind): row
+            for row in UsageDay.objects.filter(
+                dataset_id__in=dataset_ids, day__gte=min(days), day__lte=max(days)
+            )
+        }
+        created, changed = [], []
+        for key, count in counts.items():
+            dataset_id, day, kind = key
+            old = existing.get(key)
+            delta = int(count) - (old.count if old is not None else 0)
+            counter = USAGE_COUNTERS[UsageKind(kind)]
+            totals = deltas.setdefault(dataset_id, {})
+            totals[counter] = totals.get(counter, 0) + delta
+            if old is None:
+                created.append(UsageDay(dataset_id=dataset_id, day=day, kind=kind, count=count))
+            elif delta:
+                old.count = int(count)
+                changed.append(old)
+        UsageDay.objects.bulk_create(created, batch_size=2000)
+        UsageDay.objects.bulk_update(changed, ["count"], batch_size=2000)
+        for dataset_id, totals in deltas.items():
+            moves = {field: F(field) + delta for field, delta in totals.items() if delta}
+            if moves:
+                Dataset.objects.filter(pk=dataset_id).update(**moves)
+        record_write(
+            actor=actor,
+            action="opendata.usage.import",
+            changes={"source": source, "datasets": len(dataset_ids)},
+            batch_count=len(counts),
+        )
+    return len(created) + len(changed)

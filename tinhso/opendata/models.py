@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -144,7 +145,8 @@ class Dataset(models.Model):
     Drafted by an organisation's data officer (``data.change`` on the agency), sent for review
     and published by its leader (``data.approve``). ``private`` datasets are published but seen
     only inside the organisation. ``search_title`` and ``search_text`` are the texts the search
-    index is built from (``tinhso.opendata.search``); ``sort_key`` orders titles in Vietnamese
+    index is built from, and ``search_vector`` that index on PostgreSQL
+    (``tinhso.opendata.search``); ``sort_key`` orders titles in Vietnamese
     alphabetical order on every database.
     """
 
@@ -222,6 +224,7 @@ class Dataset(models.Model):
     harvest_guid = models.CharField(_("mã ở nguồn"), max_length=255, blank=True)
     search_title = models.TextField(_("tiêu đề để tìm kiếm"), blank=True, editable=False)
     search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)
+    search_vector = SearchVectorField(_("chỉ mục tìm kiếm (PostgreSQL)"), null=True, editable=False)
     sort_key = models.CharField(_("khoá sắp xếp"), max_length=1200, editable=False, db_index=True)
     view_count = models.PositiveIntegerField(_("lượt xem"), default=0)
     download_count = models.PositiveIntegerField(_("lượt tải"), default=0)

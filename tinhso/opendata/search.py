@@ -116,6 +116,14 @@ def index_dataset(dataset: Dataset) -> None:
     title, full = _documents(dataset)
     Dataset.objects.filter(pk=dataset.pk).update(search_title=title, search_text=full)
     dataset.search_title, dataset.search_text = title, full
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE opendata_dataset SET search_vector = "
+                "setweight(to_tsvector('tinhso_vi', %s), 'A') "
+                "|| setweight(to_tsvector('tinhso_vi', %s), 'D') WHERE id = %s",
+                [title, full, dataset.pk],
+            )
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -146,17 +154,17 @@ def _words(text: str) -> list[str]:
 
 def _match_postgresql(text: str) -> dict[uuid.UUID, float]:
     normal = unicodedata.normalize("NFC", " ".join(text.split()))
+    # Weights {D, C, B, A}: a title word (A) counts four times a body word (D).
     sql = """
         SELECT id,
-               4 * ts_rank_cd(to_tsvector('tinhso_vi', search_title), q)
-               + ts_rank_cd(to_tsvector('tinhso_vi', search_text), q)
-               + CASE WHEN to_tsvector('tinhso_vi', search_title) @@ p THEN 10
-                      WHEN to_tsvector('tinhso_vi', search_text) @@ p THEN 5
+               4 * ts_rank_cd('{0.25, 0.5, 0.75, 1.0}', search_vector, q)
+               + CASE WHEN ts_filter(search_vector, '{a}') @@ p THEN 10
+                      WHEN search_vector @@ p THEN 5
                       ELSE 0 END
         FROM opendata_dataset,
              plainto_tsquery('tinhso_vi', %s) AS q,
              phraseto_tsquery('tinhso_vi', %s) AS p
-        WHERE to_tsvector('tinhso_vi', search_text) @@ q
+        WHERE search_vector @@ q
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [normal, normal])

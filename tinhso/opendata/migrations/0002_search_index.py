@@ -1,8 +1,9 @@
 """The dataset search index, which differs by database (see ``tinhso.opendata.search``).
 
 PostgreSQL: the ``unaccent`` extension, a ``tinhso_vi`` text search configuration (``simple``
-words passed through ``unaccent``, so đ → d and NFD input fold too) and GIN expression indexes
-on the title and full text. SQLite: an FTS5 table of folded text, kept by ``index_dataset``.
+words passed through ``unaccent``, so đ → d and NFD input fold too) and a GIN index on the
+stored ``search_vector`` (title weighted A, full text D). SQLite: an FTS5 table of folded
+text. ``index_dataset`` keeps both.
 """
 
 from __future__ import annotations
@@ -20,15 +21,9 @@ POSTGRESQL = [
              ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
          END IF;
        END $$""",
-    "CREATE INDEX opendata_dataset_search_text ON opendata_dataset "
-    "USING gin (to_tsvector('tinhso_vi', search_text))",
-    "CREATE INDEX opendata_dataset_search_title ON opendata_dataset "
-    "USING gin (to_tsvector('tinhso_vi', search_title))",
+    "CREATE INDEX opendata_dataset_search_vector ON opendata_dataset USING gin (search_vector)",
 ]
-POSTGRESQL_UNDO = [
-    "DROP INDEX IF EXISTS opendata_dataset_search_title",
-    "DROP INDEX IF EXISTS opendata_dataset_search_text",
-]
+POSTGRESQL_UNDO = ["DROP INDEX IF EXISTS opendata_dataset_search_vector"]
 SQLITE = [
     "CREATE VIRTUAL TABLE opendata_dataset_fts USING fts5("
     "dataset_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2')",

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import importlib.metadata
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 ENTRY_SECONDS = 600
+T = TypeVar("T")
 _RELEASE = importlib.metadata.version("tinhso")
 _ATTRIBUTE = "_tinhso_page_tags"
 _PERSONAL_COOKIES = ("messages",)
@@ -56,19 +57,40 @@ def _anonymous(request: HttpRequest) -> bool:
     )
 
 
-def depends_on(request: HttpRequest, *tags: str) -> None:
-    """Let this response be cached for anonymous visitors until one of ``tags`` is forgotten.
-
-    Call it before reading what the page shows: the generations read here are the ones the
-    entry is checked against.
-    """
+def _generations(tags: Sequence[str]) -> dict[str, Any]:
+    """The current generation of each tag, creating those that have none yet."""
     keys = [_tag_key(tag) for tag in tags]
     generations = cache.get_many(keys)
     for key in keys:
         if key not in generations:
             cache.add(key, uuid.uuid4().hex, timeout=None)
             generations[key] = cache.get(key)
-    setattr(request, _ATTRIBUTE, generations)
+    return generations
+
+
+def depends_on(request: HttpRequest, *tags: str) -> None:
+    """Let this response be cached for anonymous visitors until one of ``tags`` is forgotten.
+
+    Call it before reading what the page shows: the generations read here are the ones the
+    entry is checked against.
+    """
+    setattr(request, _ATTRIBUTE, _generations(tags))
+
+
+def remember(key: str, tags: Sequence[str], compute: Callable[[], T]) -> T:
+    """The value of ``compute()``, kept under ``key`` until one of ``tags`` is forgotten.
+
+    For public answers that are not whole pages (e.g. an API search everyone may run); the same
+    generations guard them, read before ``compute`` runs.
+    """
+    generations = _generations(tags)
+    entry_key = f"pagecache:value:{_RELEASE}:{key}"
+    entry: dict[str, Any] | None = cache.get(entry_key)
+    if entry is not None and entry["tags"] == generations:
+        return cast(T, entry["value"])
+    value = compute()
+    cache.set(entry_key, {"tags": generations, "value": value}, ENTRY_SECONDS)
+    return value
 
 
 def skip(request: HttpRequest) -> None:

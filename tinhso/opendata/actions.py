@@ -70,10 +70,9 @@ METADATA_FIELDS = (
 )
 
 
-def dataset_tag(dataset: Dataset) -> str:
-    """The page cache's tag for what the public sees of ``dataset`` (the datastore loader
-    forgets the same tag when a table's state changes)."""
-    return f"opendata.dataset:{dataset.pk}"
+def dataset_tag(dataset_id: Any) -> str:
+    """The page cache's tag for what the public sees of the dataset ``dataset_id``."""
+    return f"opendata.dataset:{dataset_id}"
 
 
 # --- reference data --------------------------------------------------------------------------
@@ -183,7 +182,7 @@ def _touch(
     )
     search.index_dataset(dataset)
     record_write(actor=actor, action=f"opendata.dataset.{action}", target=dataset, changes=changes)
-    tags = (dataset_tag(dataset), CATALOGUE_TAG)
+    tags = (dataset_tag(dataset.pk), CATALOGUE_TAG)
     transaction.on_commit(lambda: pagecache.forget(*tags))
 
 
@@ -586,7 +585,7 @@ def rate_dataset(dataset: Dataset, *, user: Any, stars: int, comment: str = "") 
         record_write(
             actor=user, action="opendata.dataset.rate", target=dataset, changes={"stars": stars}
         )
-    transaction.on_commit(lambda: pagecache.forget(dataset_tag(dataset)))
+    transaction.on_commit(lambda: pagecache.forget(dataset_tag(dataset.pk)))
     return rating
 
 

@@ -383,7 +383,7 @@ def dataset_page(request: HttpRequest, key: str) -> HttpResponse:
     if key != dataset.name:
         return redirect("opendata:dataset", dataset.name, permanent=True)
     if dataset.is_public:
-        pagecache.depends_on(request, actions.dataset_tag(dataset))
+        pagecache.depends_on(request, actions.dataset_tag(dataset.pk))
         dataset.refresh_from_db()  # what the cache entry's generation was read against
     return render_dataset(request, dataset)
 

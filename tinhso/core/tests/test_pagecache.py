@@ -138,3 +138,23 @@ def test_skip_takes_a_page_back_out_of_the_cache() -> None:
     get()
     get()
     assert len(calls) == 2
+
+
+def test_remembered_values_last_until_their_tag_is_forgotten_even_mid_computation() -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert pagecache.remember("answer", [TAG], compute) == 1
+    assert pagecache.remember("answer", [TAG], compute) == 1
+    pagecache.forget(TAG)
+    assert pagecache.remember("answer", [TAG], compute) == 2
+
+    def changed_meanwhile() -> int:
+        pagecache.forget(TAG)  # a write that commits while the value is computed
+        return compute()
+
+    assert pagecache.remember("other", [TAG], changed_meanwhile) == 3
+    assert pagecache.remember("other", [TAG], compute) == 4

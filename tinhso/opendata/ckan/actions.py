@@ -11,6 +11,7 @@ caller's permissions and keep the history, audit ledger and search index.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping
@@ -23,9 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import Perm, can, scope_set
+from tinhso.core import pagecache
 from tinhso.core.text import fold
 from tinhso.directory.models import AdministrativeUnit
 from tinhso.opendata import actions, search
+from tinhso.opendata.actions import CATALOGUE_TAG
 from tinhso.opendata.choices import DatasetState, UsageKind
 from tinhso.opendata.ckan import dictize, fq
 from tinhso.opendata.ckan.registry import Context, find, register
@@ -333,7 +336,23 @@ def _strings_raw(value: Any) -> list[str]:
 
 
 def run_search(ctx: Context, data: Mapping[str, Any], *, base: Any | None = None) -> dict[str, Any]:
-    """Search like ``package_search``; ``base`` replaces the caller's visible datasets."""
+    """Search like ``package_search``; ``base`` replaces the caller's visible datasets.
+
+    An anonymous search is the same for everyone until the catalogue changes, so its answer
+    is kept in the public cache under the catalogue's tag (searches relative to ``NOW`` are
+    not: their answer changes with the clock).
+    """
+    if base is None and ctx.user is None:
+        params = json.dumps(data, sort_keys=True, default=str)
+        if "NOW" not in params:
+            digest = hashlib.sha256(f"{ctx.site_url}|{params}".encode()).hexdigest()
+            return pagecache.remember(
+                f"ckan.package_search:{digest}", [CATALOGUE_TAG], lambda: _search(ctx, data, base)
+            )
+    return _search(ctx, data, base)
+
+
+def _search(ctx: Context, data: Mapping[str, Any], base: Any | None) -> dict[str, Any]:
     query, sort_text = _search_query(data, now=timezone.now())
     if base is None:
         base = visible(

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core import pagecache
 from tinhso.core.audit import record_write
+from tinhso.opendata import actions
 from tinhso.opendata.choices import ColumnType, DatastoreStatus
 from tinhso.opendata.datastore import columns, tables
 from tinhso.opendata.models import DatastoreTable, Resource
@@ -276,9 +277,9 @@ def _set_status(table: DatastoreTable, **values: Any) -> None:
 
 
 def _forget_pages(table: DatastoreTable) -> None:
-    """The dataset's cached public pages show the table's state: drop them after commit."""
-    tag = f"opendata.dataset:{table.resource.dataset_id}"
-    transaction.on_commit(lambda: pagecache.forget(tag))
+    """Cached public pages and API answers show the table's state: drop them after commit."""
+    tags = (actions.dataset_tag(table.resource.dataset_id), actions.CATALOGUE_TAG)
+    transaction.on_commit(lambda: pagecache.forget(*tags))
 
 
 def _guess(

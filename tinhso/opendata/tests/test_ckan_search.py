@@ -198,3 +198,25 @@ def test_package_search_runs_the_same_queries_for_10_or_100_rows(od: OpenDataWor
 
     assert counts[0] == counts[1]
     assert counts[1] <= 12
+
+
+def test_anonymous_searches_are_answered_from_the_cache_until_the_catalogue_changes(
+    od: OpenDataWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_dataset(od.so, "Ngân sách năm 2025", tags=["ngân sách"])
+    client = Client()
+    body = json.dumps({"q": "ngan sach", "rows": 5})
+
+    def count() -> int:
+        response = client.post(
+            "/api/3/action/package_search", body, content_type="application/json"
+        )
+        return int(response.json()["result"]["count"])
+
+    assert count() == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert count() == 1
+    assert len(queries) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        make_dataset(od.so, "Ngân sách năm 2026", tags=["ngân sách"])
+    assert count() == 2

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
@@ -91,6 +91,40 @@ def remember(key: str, tags: Sequence[str], compute: Callable[[], T]) -> T:
     value = compute()
     cache.set(entry_key, {"tags": generations, "value": value}, ENTRY_SECONDS)
     return value
+
+
+def remember_many(
+    tags_by_key: Mapping[str, Sequence[str]], compute: Callable[[list[str]], Mapping[str, T]]
+) -> dict[str, T]:
+    """The values of many keys at once, each kept until one of its own tags is forgotten.
+
+    ``compute(missing_keys)`` returns the values of the keys not in the cache (or stale); it
+    may leave out keys that have no value. Two cache reads in all when everything is there.
+    """
+    generations = _generations(sorted({tag for tags in tags_by_key.values() for tag in tags}))
+    wanted = {
+        key: {_tag_key(tag): generations[_tag_key(tag)] for tag in tags}
+        for key, tags in tags_by_key.items()
+    }
+    entry_keys = {key: f"pagecache:value:{_RELEASE}:{key}" for key in tags_by_key}
+    entries = cache.get_many(list(entry_keys.values()))
+    found: dict[str, T] = {}
+    for key, entry_key in entry_keys.items():
+        entry = entries.get(entry_key)
+        if entry is not None and entry["tags"] == wanted[key]:
+            found[key] = cast(T, entry["value"])
+    missing = [key for key in tags_by_key if key not in found]
+    if missing:
+        computed = compute(missing)
+        cache.set_many(
+            {
+                entry_keys[key]: {"tags": wanted[key], "value": value}
+                for key, value in computed.items()
+            },
+            ENTRY_SECONDS,
+        )
+        found.update(computed)
+    return found
 
 
 def skip(request: HttpRequest) -> None:

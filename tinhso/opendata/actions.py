@@ -49,6 +49,8 @@ from tinhso.opendata.models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOGUE_TAG = "opendata.catalogue"
+# Licences and themes: their titles appear in every dataset's CKAN dictionary.
+REFERENCE_TAG = "opendata.reference"
 TABULAR_FORMATS = frozenset({"CSV", "XLSX", "TSV"})
 METADATA_FIELDS = (
     "name",
@@ -111,6 +113,7 @@ def load_licenses(path: Path | None = None) -> int:
                 },
             )
         record_write(actor=None, action="opendata.license.load", batch_count=len(rows))
+    transaction.on_commit(lambda: pagecache.forget(REFERENCE_TAG, CATALOGUE_TAG))
     return len(rows)
 
 
@@ -126,6 +129,7 @@ def load_themes(path: Path | None = None) -> int:
             theme.uri = row.get("uri", "")
             theme.save()
         record_write(actor=None, action="opendata.theme.load", batch_count=len(rows))
+    transaction.on_commit(lambda: pagecache.forget(REFERENCE_TAG, CATALOGUE_TAG))
     return len(rows)
 
 

@@ -158,3 +158,18 @@ def test_remembered_values_last_until_their_tag_is_forgotten_even_mid_computatio
 
     assert pagecache.remember("other", [TAG], changed_meanwhile) == 3
     assert pagecache.remember("other", [TAG], compute) == 4
+
+
+def test_remember_many_computes_only_the_missing_or_stale_values() -> None:
+    asked: list[list[str]] = []
+
+    def compute(keys: list[str]) -> dict[str, str]:
+        asked.append(sorted(keys))
+        return {key: key.upper() for key in keys if key != "none"}
+
+    tags = {"a": ["tag:a"], "b": ["tag:b"], "none": ["tag:a"]}
+    assert pagecache.remember_many(tags, compute) == {"a": "A", "b": "B"}
+    assert pagecache.remember_many(tags, compute) == {"a": "A", "b": "B"}
+    pagecache.forget("tag:b")
+    assert pagecache.remember_many(tags, compute) == {"a": "A", "b": "B"}
+    assert asked == [["a", "b", "none"], ["none"], ["b", "none"]]

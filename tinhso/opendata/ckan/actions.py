@@ -199,7 +199,7 @@ def visible(user: Any, *, include_private: bool, include_drafts: bool) -> Any:
 def _readable_dataset(ctx: Context, ident: str) -> Dataset:
     """The dataset ``ident`` (id or name) if the caller may read it; 404 or 403 otherwise."""
     row = (
-        dictize.dataset_queryset()
+        Dataset.objects.select_related("organization")
         .filter(_by_id_or_name(ident))
         .exclude(state=DatasetState.DELETED)
         .first()
@@ -284,7 +284,8 @@ def package_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Return one dataset (``id``: its id or name) with its resources, tags and groups."""
     row = _readable_dataset(ctx, _ident(data))
     actions.count_use(row.pk, UsageKind.API)
-    return dictize.dataset(row, site_url=ctx.site_url)
+    [shown] = dictize.datasets([row.pk], site_url=ctx.site_url)
+    return shown
 
 
 def _search_query(data: Mapping[str, Any], *, now: datetime.datetime) -> tuple[search.Query, str]:

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from tinhso.core import pagecache
+from tinhso.opendata import actions
 from tinhso.opendata.models import Dataset, License, Organization, Resource, Tag, Theme
 
 # Extras key → Dataset field, for metadata CKAN keeps in extras.
@@ -57,9 +59,23 @@ def dataset_queryset() -> Any:
 
 
 def datasets(ids: Sequence[uuid.UUID], *, site_url: str) -> list[dict[str, Any]]:
-    """The dictionaries of the datasets ``ids``, in that order."""
-    found = {row.pk: row for row in dataset_queryset().filter(pk__in=list(ids))}
-    return [dataset(found[pk], site_url=site_url) for pk in ids if pk in found]
+    """The dictionaries of the datasets ``ids``, in that order.
+
+    Each is kept in the cache until its dataset changes (``actions.dataset_tag``: every write
+    and datastore load forgets it) or the licences and themes are reloaded, so a page of
+    search results costs cache reads rather than five queries and a thousand model objects.
+    The caller has already checked who may see them.
+    """
+    keys = {f"ckan.dataset:{site_url}:{pk}": pk for pk in ids}
+    tags = {key: (actions.dataset_tag(pk), actions.REFERENCE_TAG) for key, pk in keys.items()}
+
+    def compute(missing: list[str]) -> dict[str, dict[str, Any]]:
+        rows = dataset_queryset().filter(pk__in=[keys[key] for key in missing])
+        by_pk = {row.pk: dataset(row, site_url=site_url) for row in rows}
+        return {key: by_pk[keys[key]] for key in missing if keys[key] in by_pk}
+
+    found = pagecache.remember_many(tags, compute)
+    return [found[key] for key in keys if key in found]
 
 
 def download_url(resource: Resource, *, site_url: str) -> str:

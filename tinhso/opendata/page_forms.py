@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.opendata.choices import ColumnType
 from tinhso.opendata.forms import DatasetForm, ResourceForm
-from tinhso.opendata.models import Dataset, Organization, Theme
+from tinhso.opendata.models import Dataset, DatastoreTable, Organization, Theme
 
 SORTS = {
     "": _("Liên quan nhất"),
@@ -168,3 +169,26 @@ class StaffResourceForm(ResourceForm):
         if not cleaned.get("upload") and not cleaned.get("url"):
             raise forms.ValidationError(_("Hãy tải lên một tệp hoặc ghi đường dẫn."))
         return cleaned
+
+
+class ColumnTypesForm(forms.Form):
+    """One type per column of a datastore table, starting from what the loader inferred."""
+
+    def __init__(self, *args: Any, table: DatastoreTable, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.table = table
+        for field in table.fields:
+            self.fields[field["id"]] = forms.ChoiceField(
+                label=field.get("label") or field["id"],
+                choices=ColumnType.choices,
+                initial=field["type"],
+            )
+
+    def changed_types(self) -> dict[str, str]:
+        """The columns whose type the officer changed, with their new type."""
+        current = {field["id"]: field["type"] for field in self.table.fields}
+        return {
+            column: value
+            for column, value in self.cleaned_data.items()
+            if value != current.get(column)
+        }

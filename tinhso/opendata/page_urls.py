@@ -56,6 +56,11 @@ urlpatterns: list[URLPattern] = [
         f"{STAFF}bo-du-lieu/<slug:key>/tep-moi/", staff_views.resource_create, name="staff-resource"
     ),
     path(
+        f"{STAFF}bo-du-lieu/<slug:key>/tep/<uuid:resource_id>/kieu-cot/",
+        staff_views.column_types,
+        name="staff-columns",
+    ),
+    path(
         f"{STAFF}bo-du-lieu/<slug:key>/tep/<uuid:resource_id>/go/",
         staff_views.resource_delete,
         name="staff-resource-delete",

@@ -26,9 +26,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhso.accounts.permissions import Perm, can
 from tinhso.opendata import actions, queries, search
 from tinhso.opendata.choices import DatasetState, DatastoreStatus, TicketStatus
+from tinhso.opendata.datastore import actions as datastore_actions
 from tinhso.opendata.models import Dataset, DatastoreTable, Resource, Ticket
 from tinhso.opendata.page_forms import (
     AnswerForm,
+    ColumnTypesForm,
     ReturnForm,
     StaffDatasetForm,
     StaffResourceForm,
@@ -267,6 +269,29 @@ def resource_delete(request: HttpRequest, key: str, resource_id: str) -> HttpRes
     actions.delete_resource(resource, actor=request.user)
     messages.success(request, _("Đã gỡ tệp “%(name)s”.") % {"name": resource.name})
     return redirect("opendata:staff-dataset", dataset.name)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def column_types(request: HttpRequest, key: str, resource_id: str) -> HttpResponse:
+    """See and correct the column types the datastore inferred for a table; reload with them."""
+    dataset = _dataset(request, key)
+    resource = get_object_or_404(Resource, pk=resource_id, dataset=dataset, state="active")
+    table = _table(resource)
+    if table is None or not table.fields:
+        raise Http404(_("Tệp này chưa có bảng dữ liệu."))
+    form = ColumnTypesForm(request.POST or None, table=table)
+    if request.method == "POST" and form.is_valid():
+        try:
+            datastore_actions.set_column_types(table, form.changed_types(), actor=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu kiểu cột; bảng đang được nạp lại."))
+            return redirect("opendata:staff-dataset", dataset.name)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "dataset": dataset, "resource": resource, "table": table}
+    return render(request, "opendata/staff/columns.html", context, status=status)
 
 
 WORKFLOW_DONE = {

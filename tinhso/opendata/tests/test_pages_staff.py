@@ -237,3 +237,29 @@ def test_staff_see_the_rows_a_load_rejected(client: Client, od: OpenDataWorld) -
     assert "1 dòng bị loại" in html
     assert "muoi" in html
     assert table.report["rejected"][0]["reason"] in html
+
+
+def test_staff_correct_an_inferred_column_type_and_the_table_reloads_with_it(
+    client: Client, od: OpenDataWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    dataset = make_dataset(od.phuong, "Mã thôn", state="draft", actor=od["officer_a"])
+    resource = actions.create_resource(
+        dataset,
+        {"name": "Thôn", "format": ""},
+        actor=od["officer_a"],
+        upload=SimpleUploadedFile("thon.csv", b"ma,ten\n1,Thon 1\n2,Thon 2\n", "text/csv"),
+    )
+    table = load_resource(str(resource.pk))
+    assert [f["type"] for f in table.fields] == ["int", "text"]
+    url = reverse("opendata:staff-columns", args=[dataset.name, resource.pk])
+    login(client, "officer_b")
+    assert client.get(url).status_code == 403
+    login(client, "officer_a")
+    assert url in client.get(staff_url("staff-dataset", dataset)).content.decode()
+    assert client.post(url, {"ma": "bogus", "ten": "text"}).status_code == 400
+    with django_capture_on_commit_callbacks() as reloads:
+        response = client.post(url, {"ma": "text", "ten": "text"})
+    assert response.status_code == 302
+    assert len(reloads) == 1  # the reload, queued after commit
+    table = load_resource(str(resource.pk))
+    assert [f["type"] for f in table.fields] == ["text", "text"]

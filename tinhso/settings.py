@@ -101,7 +101,7 @@ elif CONFIG.cache_url == "locmem://":
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "tinhso.core.filecache.FileCache",
             "LOCATION": CONFIG.cache_url.removeprefix("file://") or str(DATA_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }

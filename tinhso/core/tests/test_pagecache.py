@@ -22,7 +22,7 @@ def cache_settings(backend: str, directory: Path) -> dict[str, str]:
     return {
         "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "file": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "tinhso.core.filecache.FileCache",
             "LOCATION": str(directory),
         },
         "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},

@@ -341,9 +341,10 @@ def run_search(ctx: Context, data: Mapping[str, Any], *, base: Any | None = None
 
     An anonymous search is the same for everyone until the catalogue changes, so its answer
     is kept in the public cache under the catalogue's tag (searches relative to ``NOW`` are
-    not: their answer changes with the clock).
+    not: their answer changes with the clock; nor are those with ``ext_*`` parameters, which
+    extensions read per request).
     """
-    if base is None and ctx.user is None:
+    if base is None and ctx.user is None and not any(key.startswith("ext_") for key in data):
         params = json.dumps(data, sort_keys=True, default=str)
         if "NOW" not in params:
             digest = hashlib.sha256(f"{ctx.site_url}|{params}".encode()).hexdigest()

@@ -22,7 +22,7 @@ from functools import partial
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from tinhso.core.text import fold
 from tinhso.opendata.models import Dataset, Tag
@@ -337,9 +337,16 @@ def search_datasets(query: Query, *, base: QuerySet[Dataset]) -> Result:
             for name, descending in query.sort
             if name != "score"
         ] or ["-modified"]
-        result.count = queryset.count()
-        page = queryset.order_by(*order, "id").values_list("pk", flat=True)
-        result.ids = list(page[query.start : query.start + query.rows]) if query.rows else []
+        # The page and the total in one query; a page past the end needs a count of its own.
+        page = list(
+            queryset.order_by(*order, "id")
+            .annotate(total=Window(Count("pk")))
+            .values_list("pk", "total")[query.start : query.start + query.rows]
+            if query.rows
+            else []
+        )
+        result.ids = [pk for pk, _total in page]
+        result.count = page[0][1] if page else queryset.count()
     else:
         columns = ["pk", *{_ORDER_COLUMNS[n] for n, _ in query.sort if n not in ("score", "id")}]
         keyed = [dict(zip(columns, row, strict=True)) for row in queryset.values_list(*columns)]

@@ -8,11 +8,15 @@ with ``data.view`` on the organisation's agency.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from typing import Any
 from urllib.parse import urlencode
 
 from tinhso.accounts.permissions import Perm, can
+from tinhso.core import pagecache
+from tinhso.opendata import actions
 from tinhso.opendata.choices import DatasetState
 from tinhso.opendata.ckan.registry import Context, register
 from tinhso.opendata.datastore import query
@@ -88,7 +92,21 @@ def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if extras:
         raise ValidationFailed({"__extras": [f'invalid value "{extras[0]}"']})
     resource_id = _resource_id(data)
-    _resource, table = readable_table(context, resource_id)
+    resource, table = readable_table(context, resource_id)
+    if context.user is None:
+        # What anyone may read changes only when the table is reloaded (the loader forgets
+        # the dataset's tag), so the same question gets the kept answer until then.
+        params = json.dumps(data, sort_keys=True, default=str)
+        digest = hashlib.sha256(f"{resource_id}|{params}".encode()).hexdigest()
+        return pagecache.remember(
+            f"ckan.datastore_search:{digest}",
+            [actions.dataset_tag(resource.dataset_id)],
+            lambda: _search(data, resource_id, table),
+        )
+    return _search(data, resource_id, table)
+
+
+def _search(data: dict[str, Any], resource_id: Any, table: DatastoreTable) -> dict[str, Any]:
     try:
         request = query.parse_request(data)
         found = query.search(table, request)

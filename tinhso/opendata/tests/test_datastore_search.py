@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from tinhso.opendata.ckan.registry import Context, find
+from tinhso.opendata.datastore import actions as datastore_actions
 from tinhso.opendata.datastore import loader, query
 from tinhso.opendata.errors import NotAuthorized, NotFound, ValidationFailed
 from tinhso.opendata.models import DatastoreTable
@@ -253,3 +254,19 @@ def test_malformed_tsquery_with_plain_false_is_a_validation_error(table: Datasto
     assert "q" in raised.value.errors
     found = call({"resource_id": rid(table), "q": "dong & da", "plain": "false"})
     assert found["total"] == 10
+
+
+def test_anonymous_answers_are_kept_until_the_table_is_reloaded(
+    table: DatastoreTable, django_capture_on_commit_callbacks: Any
+) -> None:
+    question = {"resource_id": rid(table), "filters": {"quan": "Đống Đa"}, "limit": 3}
+    first = call(question)
+    with CaptureQueriesContext(connection) as queries:
+        assert call(question) == first
+    assert not [q for q in queries.captured_queries if table.table_name in q["sql"]]
+    assert {f["id"]: f["type"] for f in first["fields"]}["nam"] == "int"
+    datastore_actions.set_column_types(table, {"nam": "text"}, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        loader.load_resource(rid(table))
+    again = call(question)
+    assert {f["id"]: f["type"] for f in again["fields"]}["nam"] == "text"

@@ -77,6 +77,12 @@ def dataset_tag(dataset_id: Any) -> str:
     return f"opendata.dataset:{dataset_id}"
 
 
+def resource_tag(resource_id: Any) -> str:
+    """The cache's tag for what the public reads of a resource's table: forgotten with any
+    change of its dataset (which may hide it) and with every load of the table."""
+    return f"opendata.resource:{resource_id}"
+
+
 # --- reference data --------------------------------------------------------------------------
 
 
@@ -186,7 +192,8 @@ def _touch(
     )
     search.index_dataset(dataset)
     record_write(actor=actor, action=f"opendata.dataset.{action}", target=dataset, changes=changes)
-    tags = (dataset_tag(dataset.pk), CATALOGUE_TAG)
+    resources = [resource_tag(pk) for pk in dataset.resources.values_list("pk", flat=True)]
+    tags = (dataset_tag(dataset.pk), CATALOGUE_TAG, *resources)
     transaction.on_commit(lambda: pagecache.forget(*tags))
 
 

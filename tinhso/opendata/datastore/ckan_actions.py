@@ -92,21 +92,30 @@ def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if extras:
         raise ValidationFailed({"__extras": [f'invalid value "{extras[0]}"']})
     resource_id = _resource_id(data)
-    resource, table = readable_table(context, resource_id)
-    if context.user is None:
-        # What anyone may read changes only when the table is reloaded (the loader forgets
-        # the dataset's tag), so the same question gets the kept answer until then.
+    if context.user is None and _is_uuid(resource_id):
+        # What anyone may read of a table changes only when it is reloaded or its dataset
+        # changes (both forget the resource's tag), so the same question gets the kept
+        # answer until then. Refusals (not found, not allowed) are raised, never kept.
         params = json.dumps(data, sort_keys=True, default=str)
-        digest = hashlib.sha256(f"{resource_id}|{params}".encode()).hexdigest()
+        digest = hashlib.sha256(params.encode()).hexdigest()
         return pagecache.remember(
             f"ckan.datastore_search:{digest}",
-            [actions.dataset_tag(resource.dataset_id)],
-            lambda: _search(data, resource_id, table),
+            [actions.resource_tag(uuid.UUID(str(resource_id)))],
+            lambda: _search(context, data, resource_id),
         )
-    return _search(data, resource_id, table)
+    return _search(context, data, resource_id)
 
 
-def _search(data: dict[str, Any], resource_id: Any, table: DatastoreTable) -> dict[str, Any]:
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _search(context: Context, data: dict[str, Any], resource_id: Any) -> dict[str, Any]:
+    _resource, table = readable_table(context, resource_id)
     try:
         request = query.parse_request(data)
         found = query.search(table, request)

@@ -278,7 +278,11 @@ def _set_status(table: DatastoreTable, **values: Any) -> None:
 
 def _forget_pages(table: DatastoreTable) -> None:
     """Cached public pages and API answers show the table's state: drop them after commit."""
-    tags = (actions.dataset_tag(table.resource.dataset_id), actions.CATALOGUE_TAG)
+    tags = (
+        actions.dataset_tag(table.resource.dataset_id),
+        actions.resource_tag(table.resource_id),
+        actions.CATALOGUE_TAG,
+    )
     transaction.on_commit(lambda: pagecache.forget(*tags))
 
 

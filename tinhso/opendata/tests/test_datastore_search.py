@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from tinhso.opendata import actions
 from tinhso.opendata.ckan.registry import Context, find
 from tinhso.opendata.datastore import actions as datastore_actions
 from tinhso.opendata.datastore import loader, query
@@ -270,3 +271,15 @@ def test_anonymous_answers_are_kept_until_the_table_is_reloaded(
         loader.load_resource(rid(table))
     again = call(question)
     assert {f["id"]: f["type"] for f in again["fields"]}["nam"] == "text"
+
+
+def test_a_kept_answer_is_not_served_once_its_dataset_turns_private(
+    table: DatastoreTable, django_capture_on_commit_callbacks: Any
+) -> None:
+    question = {"resource_id": rid(table), "limit": 1}
+    assert call(question)["total"] == 40
+    dataset = table.resource.dataset
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_dataset(dataset, {"private": True}, actor=None)
+    with pytest.raises(NotAuthorized):
+        call(question)

@@ -39,7 +39,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,21 +49,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from httpbench import ROOT, lua_paths, prepare_database, start_server, wrk
 
-LUA_DONE = """
-done = function(summary, latency, requests)
-  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
-    + summary.errors.write + summary.errors.timeout
-  io.write(string.format(
-    'RESULT {"requests": %d, "seconds": %.3f, "errors": %d, '
-    .. '"p50": %.3f, "p95": %.3f, "p99": %.3f}\\n',
-    summary.requests, summary.duration / 1e6, errors,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000))
-end
-"""
+sys.path.insert(0, str(ROOT))
 
 CKAN = {
     "package_search rows=10": "10.5 / 12.2",
@@ -135,34 +122,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     return parser.parse_args(argv)
-
-
-def prepare_database() -> tuple[str, Any]:
-    """Create a throwaway PostgreSQL database and point DATABASE_URL at it."""
-    import psycopg
-    from dj_database_url import parse
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/opendata.py needs DATABASE_URL pointing to a PostgreSQL server")
-    admin = parse(url)
-    conninfo: dict[str, Any] = {
-        "host": admin["HOST"] or "127.0.0.1",
-        "port": admin["PORT"] or 5432,
-        "user": admin["USER"],
-        "password": admin["PASSWORD"] or None,
-        "dbname": admin["NAME"],
-    }
-    name = f"tinhso_bench_opendata_{os.getpid()}"
-    with psycopg.connect(**conninfo, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-
-    def drop() -> None:
-        with psycopg.connect(**conninfo, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-    return name, drop
 
 
 def setup_django(workdir: Path) -> None:
@@ -287,67 +246,6 @@ def load_world(datasets: int, rows: int, workdir: Path) -> dict[str, Any]:
     }
 
 
-def start_server(workdir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tinhso.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--backlog",
-            "4096",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=(workdir / "gunicorn.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("gunicorn did not start: see " + str(workdir / "gunicorn.log"))
-
-
-def wrk(script: str, url: str, clients: int, seconds: int, threads: int, workdir: Path) -> dict:
-    path = workdir / "script.lua"
-    path.write_text(script + LUA_DONE, encoding="utf-8")
-    command = [
-        "wrk",
-        f"-t{min(threads, clients)}",
-        f"-c{clients}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(path),
-        url,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    result = json.loads(line[len("RESULT ") :])
-    result["rps"] = result["requests"] / result["seconds"]
-    return result
-
-
-def lua_paths(paths: list[str]) -> str:
-    """Each request GETs one of ``paths`` at random."""
-    listed = ",\n".join(json.dumps(p) for p in paths)
-    return (
-        f"local paths = {{\n{listed}\n}}\n"
-        "request = function()\n"
-        "  return wrk.format('GET', paths[math.random(#paths)])\n"
-        "end\n"
-    )
-
-
 def action(name: str, **params: Any) -> str:
     """The GET path of a CKAN action; structured values JSON-encoded as CKAN expects."""
     encoded = {
@@ -390,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if shutil.which("wrk") is None:
         sys.exit("bench/opendata.py needs wrk: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="tinhso-bench-opendata-"))
-    name, drop = prepare_database()
+    name, drop = prepare_database("opendata")
     server = None
     try:
         setup_django(workdir)

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "tinhso.indicators",
     "tinhso.opendata",
     "tinhso.services",
+    "tinhso.alerts",
+    "tinhso.environment",
+    "tinhso.ioc",
 ]
 
 MIDDLEWARE = [

@@ -59,5 +59,8 @@ urlpatterns = [
     path("units/", include("tinhso.directory.urls")),
     path("reports/", include("tinhso.indicators.urls")),
     path("services/", include("tinhso.services.urls")),
+    path("canh-bao/", include("tinhso.alerts.urls")),
+    path("moi-truong/", include("tinhso.environment.urls")),
+    path("dieu-hanh/", include("tinhso.ioc.urls")),
     path("", include("tinhso.core.urls")),
 ]

@@ -69,6 +69,9 @@ class Config:
     opendata_upload_max_mb: int = 200
     site_url: str = ""
     ckan_token_header: str = "Authorization"  # noqa: S105 -- a header's name, not a secret
+    environment_batch_max_mb: int = 20
+    mqtt_url: str = ""
+    mqtt_topic: str = "tinhso/stations/+/readings"
 
     @property
     def is_production(self) -> bool:
@@ -174,4 +177,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         opendata_upload_max_mb=_int(env, "TINHSO_OPENDATA_UPLOAD_MAX_MB", 200),
         site_url=env.get("TINHSO_SITE_URL", "").strip().rstrip("/"),
         ckan_token_header=env.get("TINHSO_CKAN_TOKEN_HEADER", "").strip() or "Authorization",
+        environment_batch_max_mb=_int(env, "TINHSO_ENVIRONMENT_BATCH_MAX_MB", 20),
+        mqtt_url=env.get("TINHSO_MQTT_URL", "").strip(),
+        mqtt_topic=env.get("TINHSO_MQTT_TOPIC", "").strip() or "tinhso/stations/+/readings",
     )

@@ -237,5 +237,8 @@ TINHSO_OPENDATA_UPLOAD_MAX_MB = CONFIG.opendata_upload_max_mb
 # The public address of the site (e.g. https://dulieu.bacninh.gov.vn): the root of DCAT URIs
 # and of links in messages; empty means the address each request came in on.
 TINHSO_SITE_URL = CONFIG.site_url
+TINHSO_ENVIRONMENT_BATCH_MAX_MB = CONFIG.environment_batch_max_mb
+TINHSO_MQTT_URL = CONFIG.mqtt_url
+TINHSO_MQTT_TOPIC = CONFIG.mqtt_topic
 # The header CKAN clients send their API token in (CKAN's apitoken_header_name).
 TINHSO_CKAN_TOKEN_HEADER = CONFIG.ckan_token_header

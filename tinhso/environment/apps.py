@@ -9,3 +9,17 @@ class EnvironmentConfig(AppConfig):
     name = "tinhso.environment"
     label = "environment"
     verbose_name = _("Quan trắc môi trường")
+
+    def ready(self) -> None:
+        """Drop cached stations, limits and rules whenever one of them changes."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from tinhso.environment import signals
+        from tinhso.environment.models import Station
+
+        for model in signals.cached_models():
+            post_save.connect(signals.forget_caches, sender=model, dispatch_uid=f"env-s-{model}")
+            post_delete.connect(signals.forget_caches, sender=model, dispatch_uid=f"env-d-{model}")
+        m2m_changed.connect(
+            signals.forget_caches, sender=Station.parameters.through, dispatch_uid="env-m2m"
+        )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from tinhso.environment import exceedance
+
+DATA = Path(exceedance.__file__).parent / "data"
 
 
 def test_cmax_multiplies_where_the_limit_applies_coefficients() -> None:
@@ -76,3 +82,61 @@ def test_kf_by_discharge_is_inclusive_at_each_upper_bound(flow: float, kf: float
 
 def test_k_table_is_flagged_unverified() -> None:
     assert exceedance.k_table()["verified"] is False
+
+
+def _data(name: str) -> Any:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def test_limit_sets_use_only_canonical_parameter_codes_and_units() -> None:
+    parameters = {entry["code"]: entry for entry in _data("parameters.json")}
+    limits = [
+        (limit_set, row) for limit_set in _data("limit_sets.json") for row in limit_set["limits"]
+    ]
+
+    assert limits
+    for limit_set, row in limits:
+        assert row["parameter"] in parameters, row
+        assert limit_set["medium"] in parameters[row["parameter"]]["medium"], row
+        assert row["averaging"] in ("1h", "8h", "24h", "year", "instant")
+        assert row["min"] is not None or row["max"] is not None
+
+
+def test_qcvn_40_2011_columns_have_33_rows_and_never_scale_the_exempt_ones() -> None:
+    columns = {
+        s["column"]: s for s in _data("limit_sets.json") if s["code"] == "QCVN 40:2011/BTNMT"
+    }
+
+    assert sorted(columns) == ["A", "B"]
+    for column in columns.values():
+        rows = {row["parameter"]: row for row in column["limits"]}
+        assert len(column["limits"]) == len(rows) == 33
+        exempt = {code for code, row in rows.items() if not row["apply_k"]}
+        assert exempt == {"Temp", "Color", "pH", "Coliform", "GrossAlpha", "GrossBeta"}
+        assert column["verified"] is False and rows["Cl"]["verified"] is False
+    assert (columns["A"]["limits"][2]["min"], columns["A"]["limits"][2]["max"]) == (6, 9)
+    assert (columns["B"]["limits"][2]["min"], columns["B"]["limits"][2]["max"]) == (5.5, 9)
+
+
+def test_qcvn_05_2023_tightens_pm25_from_2026() -> None:
+    versions = [s for s in _data("limit_sets.json") if s["code"] == "QCVN 05:2023/BTNMT"]
+    pm25 = {
+        s["valid_from"]: next(
+            row["max"]
+            for row in s["limits"]
+            if (row["parameter"], row["averaging"]) == ("PM2.5", "24h")
+        )
+        for s in versions
+    }
+
+    assert pm25 == {"2023-09-12": 50, "2026-01-01": 45}
+    assert [s["valid_to"] for s in versions] == ["2025-12-31", None]
+
+
+def test_parameter_aliases_are_unique_and_ranges_are_ordered() -> None:
+    parameters = _data("parameters.json")
+    aliases = [alias for entry in parameters for alias in entry["aliases"]]
+
+    assert len(aliases) == len(set(aliases))
+    assert "PM2,5" in next(e["aliases"] for e in parameters if e["code"] == "PM2.5")
+    assert all(entry["min"] < entry["max"] for entry in parameters)

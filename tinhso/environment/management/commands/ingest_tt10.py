@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 from tinhso.environment.ingest import VIETNAM
@@ -128,7 +128,7 @@ class Command(BaseCommand):
         """Set ``stop`` on SIGTERM and SIGINT; return the handlers to put back."""
         if threading.current_thread() is not threading.main_thread():
             return {}
-        previous = {}
+        previous: dict[int, Any] = {}
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, lambda *_args: stop.set())
         return previous
@@ -140,7 +140,6 @@ class Command(BaseCommand):
         return how many were processed."""
         count = 0
         while True:
-            close_old_connections()  # a database restarted since the last pass is reconnected
             for path in text_files(directory):
                 if time.time() - path.stat().st_mtime < settle:
                     continue
@@ -149,7 +148,9 @@ class Command(BaseCommand):
                 except FileNotFoundError:  # taken away meanwhile
                     continue
                 except DatabaseError as exc:
-                    # The file stays where it is and is read again on the next pass.
+                    # The file stays where it is and is read again on the next pass, on a
+                    # fresh connection.
+                    connection.close()
                     self.stderr.write(
                         _("%(name)s: lỗi cơ sở dữ liệu, sẽ thử lại: %(error)s")
                         % {"name": path.name, "error": exc}

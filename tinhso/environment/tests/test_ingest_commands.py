@@ -109,3 +109,8 @@ def test_the_watcher_stops_cleanly_on_sigterm(env: EnvironmentWorld, tmp_path: P
 def test_the_command_wants_paths_or_a_folder_to_watch(env: EnvironmentWorld) -> None:
     with pytest.raises(CommandError, match="--watch"):
         run()
+
+
+def test_the_mqtt_command_refuses_to_start_without_a_broker() -> None:
+    with pytest.raises(CommandError, match="TINHSO_MQTT_URL"):
+        call_command("ingest_mqtt", "--url", "", stdout=io.StringIO())

@@ -21,6 +21,8 @@ def make_rule(code: str = "pm25-high", **fields: Any) -> Rule:
     return Rule.objects.create(code=code, **values)
 
 
-def obs(rule: Rule, key: str, condition: Condition, value: float | None = None, **extra: Any) -> Observation:
+def obs(
+    rule: Rule, key: str, condition: Condition, value: float | None = None, **extra: Any
+) -> Observation:
     """An observation of ``rule`` for ``key``."""
     return Observation(rule=rule, key=key, condition=condition, value=value, **extra)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -30,7 +30,8 @@ class AlertFilterForm(forms.Form):
 
     def __init__(self, *args: Any, sources: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", _("Mọi phân hệ")), *((s, s) for s in sources)]
+        field = cast(forms.ChoiceField, self.fields["source"])
+        field.choices = [("", _("Mọi phân hệ")), *((s, s) for s in sources)]
 
 
 class AckForm(forms.Form):

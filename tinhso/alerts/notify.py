@@ -103,7 +103,7 @@ def payload(alert: Alert, kind: str) -> dict[str, Any]:
 
 def _text(alert: Alert, kind: str) -> tuple[str, str]:
     """The subject and body of a message about ``alert``, in Vietnamese."""
-    heads = {
+    heads: dict[str, str] = {
         EventKind.FIRING: _("[Cảnh báo] %(title)s"),
         EventKind.RESOLVED: _("[Đã kết thúc] %(title)s"),
         EventKind.ESCALATED: _("[Nâng cấp %(level)s] %(title)s"),

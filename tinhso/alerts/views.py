@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from tinhso.accounts.permissions import Perm, can, scope_set
 from tinhso.alerts import actions, engine, queries
 from tinhso.alerts.forms import AckForm, AlertFilterForm, RuleForm, SilenceForm
-from tinhso.alerts.models import Alert, Silence
+from tinhso.alerts.models import Alert, Rule, Silence
 from tinhso.core.htmx import is_htmx
 from tinhso.directory.models import Agency
 
@@ -129,7 +129,8 @@ def _silence_form(request: HttpRequest, data: Any = None) -> SilenceForm:
     agencies = Agency.objects.order_by("name")
     if not allowed.everything:
         agencies = agencies.filter(pk__in=sorted(allowed.agency_ids))
-    return SilenceForm(data, rules=queries.visible_rules(request.user), agencies=agencies)
+    # Any rule may be silenced; the agency field keeps the silence inside the user's scope.
+    return SilenceForm(data, rules=Rule.objects.order_by("name"), agencies=agencies)
 
 
 def _may_change_silence(user: Any, silence: Silence) -> bool:
@@ -224,9 +225,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             values = {name: form.cleaned_data[name] for name in actions.RULE_FIELDS}
             try:
-                actions.update_rule(
-                    type(rule).objects.get(pk=rule.pk), actor=request.user, **values
-                )
+                actions.update_rule(Rule.objects.get(pk=rule.pk), actor=request.user, **values)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -208,10 +208,11 @@ def _insert(batch: _Batch) -> None:
                 with transaction.atomic():
                     alert.save(force_insert=True)
             except IntegrityError:
-                winner = Alert.objects.get(
+                winner = Alert.objects.filter(
                     rule_id=alert.rule_id, key=alert.key, state__in=OPEN_STATES
-                )
-                _apply(batch, winner, obs)
+                ).first()
+                if winner is not None:  # else it opened and closed meanwhile: nothing to add
+                    _apply(batch, winner, obs)
             else:
                 survivors.append(alert)
         batch.created = survivors

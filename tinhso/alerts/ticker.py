@@ -11,6 +11,7 @@ from django.utils import timezone
 from tinhso.alerts import actions, engine
 from tinhso.alerts.models import Rule, RuleKind
 from tinhso.alerts.registry import evaluator_for
+from tinhso.core import registry
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +37,19 @@ class TickReport:
 def tick(now: datetime | None = None) -> TickReport:
     """Run one round of the schedule.
 
-    Creates the rules of newly registered evaluators, runs every enabled ``registered`` rule's
+    Runs the apps' periodic jobs (``core.registry.Periodic``), creates the rules of newly registered evaluators, runs every enabled ``registered`` rule's
     evaluator and observes its results (a failing evaluator is logged and reported, the others
     still run), fires the pending alerts whose hold time has passed while still seen, and
     escalates the firing alerts left unacknowledged too long. Nothing expires otherwise.
     """
     now = now or timezone.now()
     report = TickReport()
+    for job in registry.periodic_jobs():
+        try:
+            job.run()
+        except Exception as exc:  # one broken job must not stop the round
+            logger.exception("periodic job %s failed", job.key)
+            report.errors.append(f"{job.key}: {exc}")
     actions.ensure_registered_rules()
     for rule in Rule.objects.filter(enabled=True, kind=RuleKind.REGISTERED).order_by("code"):
         evaluator = evaluator_for(rule)

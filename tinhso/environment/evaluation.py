@@ -37,6 +37,7 @@ from tinhso.environment.ingest import StoredReading, catalogue, hour_label
 from tinhso.environment.models import Exceedance, Limit, Parameter, Station
 
 SOURCE = "environment"
+LOST_SIGNAL = "environment.lost_signal"
 # Past this many station-hours a batch's recomputation is left to the background worker.
 RECOMPUTE_INLINE_MAX = 48
 CONTEXT_TTL_SECONDS = 10.0

@@ -22,6 +22,7 @@ from tinhso.environment import aqi, wqi
 from tinhso.environment.choices import IndexKind, Medium
 from tinhso.environment.exceedance import cmax
 from tinhso.environment.models import (
+    Exceedance,
     HourlyMean,
     IndexValue,
     Limit,
@@ -265,7 +266,7 @@ class LatestReading:
     """A parameter of a station with its newest reading (None if it never sent one)."""
 
     parameter: Parameter
-    value: float | None
+    value: float | int | None
     observed_at: datetime.datetime | None
     status: int | None
 
@@ -281,7 +282,7 @@ def latest_readings(station: Station) -> list[LatestReading]:
         latest_status=Subquery(newest.values("status")[:1]),
     ).order_by("code")
     return [
-        LatestReading(p, p.latest_value, p.latest_at, p.latest_status)  # type: ignore[attr-defined]
+        LatestReading(p, trim(p.latest_value), p.latest_at, p.latest_status)  # type: ignore[attr-defined]
         for p in parameters
     ]
 
@@ -324,13 +325,22 @@ def staff_quarantine(user: Any) -> QuerySet[QuarantinedReading]:
     )
 
 
+def trim(value: float | None) -> float | int | None:
+    """A measured or limit value as people write it: 135 rather than 135.0, at most 4 decimals."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
 @dataclass(frozen=True)
 class LimitInForce:
-    """A limit of the station's limit set with the allowed value after Kq·Kf."""
+    """A limit of the station's limit set (C) with the allowed range after Kq·Kf (Cmax)."""
 
     limit: Limit
-    allowed_min: float | None
-    allowed_max: float | None
+    low: float | int | None
+    high: float | int | None
+    allowed_min: float | int | None
+    allowed_max: float | int | None
 
 
 def limits_in_force(station: Station) -> list[LimitInForce]:
@@ -341,10 +351,35 @@ def limits_in_force(station: Station) -> list[LimitInForce]:
     return [
         LimitInForce(
             limit,
-            limit.min_value,
+            trim(limit.min_value),
+            trim(limit.max_value),
+            trim(limit.min_value),
             None
             if limit.max_value is None
-            else cmax(limit.max_value, station.kq, station.kf, limit.apply_k),
+            else trim(cmax(limit.max_value, station.kq, station.kf, limit.apply_k)),
         )
         for limit in limits
+    ]
+
+
+@dataclass(frozen=True)
+class ExceedanceRow:
+    """An exceedance with its values as people write them."""
+
+    exceedance: Exceedance
+    value: float | int | None
+    allowed_min: float | int | None
+    allowed_max: float | int | None
+
+
+def recent_exceedances(station: Station, count: int) -> list[ExceedanceRow]:
+    """The station's latest ``count`` exceedances, newest first (one query)."""
+    rows = (
+        Exceedance.objects.filter(station=station)
+        .select_related("parameter", "limit")
+        .order_by("-period")[:count]
+    )
+    return [
+        ExceedanceRow(row, trim(row.value), trim(row.allowed_min), trim(row.allowed_max))
+        for row in rows
     ]

@@ -29,7 +29,7 @@ from tinhso.accounts.permissions import Perm, can
 from tinhso.accounts.views import csv_cell
 from tinhso.environment import actions, queries
 from tinhso.environment.forms import QuarantineFilterForm, StationFilterForm, TokenForm
-from tinhso.environment.models import Exceedance, QuarantinedReading, Station, StationToken
+from tinhso.environment.models import QuarantinedReading, Station, StationToken
 from tinhso.environment.views import station_context
 
 PAGE_SIZE = 25
@@ -96,15 +96,10 @@ def _staff_station(request: HttpRequest, code: str) -> Station:
 
 
 def _detail(request: HttpRequest, station: Station, **extra: Any) -> dict[str, Any]:
-    exceedances = (
-        Exceedance.objects.filter(station=station)
-        .select_related("parameter", "limit")
-        .order_by("-period")[:EXCEEDANCES_SHOWN]
-    )
     return {
         **station_context(station),
         "staff": True,
-        "exceedances": list(exceedances),
+        "exceedances": queries.recent_exceedances(station, EXCEEDANCES_SHOWN),
         "limits": queries.limits_in_force(station),
         "tokens": list(station.tokens.select_related("created_by").order_by("-created_at")),
         "can_change": can(request.user, Perm.DATA_CHANGE, station),

@@ -163,9 +163,11 @@ def _luminance(hex_colour: str) -> float:
 
 def test_every_level_colour_has_a_class_with_the_official_colour_and_readable_text() -> None:
     css = CSS.read_text(encoding="utf-8")
-    levels = [*aqi.LEVELS, *(wqi.level_for(row["min"]) for row in wqi.shipped_table()["levels"])]
-    for level in levels:
-        colour = level.hex.lstrip("#").lower()
+    colours = [level.hex for level in aqi.LEVELS] + [
+        row["hex"] for row in wqi.shipped_table()["levels"]
+    ]
+    for official in colours:
+        colour = official.lstrip("#").lower()
         rule = re.search(rf"\.swatch-{colour} \{{ background: #{colour}; color: #(\w+);", css)
         assert rule, colour
         text = rule.group(1)
@@ -242,7 +244,7 @@ def test_the_station_page_lists_the_latest_readings(client: Client, env: Environ
     page = client.get(reverse("environment:station", args=[env.air.code])).content.decode()
     row = page[page.index('data-parameter="PM2.5"', page.index('id="readings"')) :]
     row = row[: row.index("</tr>")]
-    assert "33,5" in row and "31" not in row
+    assert '<td class="num">33,5</td>' in row and "31" not in row
     assert "Chưa có chỉ số trong khoảng thời gian này." in page
 
 

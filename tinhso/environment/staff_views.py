@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, cast
 
@@ -22,13 +23,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHt
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import Perm, can
 from tinhso.accounts.views import csv_cell
-from tinhso.environment import actions, queries
-from tinhso.environment.forms import QuarantineFilterForm, StationFilterForm, TokenForm
+from tinhso.environment import actions, queries, tt10
+from tinhso.environment.choices import QuarantineReason
+from tinhso.environment.forms import (
+    QuarantineFilterForm,
+    StationFilterForm,
+    TokenForm,
+    UploadForm,
+)
 from tinhso.environment.models import QuarantinedReading, Station, StationToken
 from tinhso.environment.views import station_context
 
@@ -221,3 +228,66 @@ def quarantine_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="so-lieu-cach-ly-{stamp}.csv"'
     return response
+
+
+# --- Circular 10/2021 files --------------------------------------------------------------------
+
+
+@dataclass
+class FileOutcome:
+    """What an uploaded file came to: its report, or why it was not read."""
+
+    name: str
+    report: tt10.FileReport | None = None
+    refused: str = ""
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _file_station(name: str) -> Station | None:
+    """The station a file's name designates, or None when the name does not say (the file is
+    then quarantined whole by ``tt10.ingest_file``, for the province's operators to see)."""
+    try:
+        return tt10.find_station(tt10.parse_name(name))
+    except (ValueError, LookupError):
+        return None
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """Read one or more Circular 10/2021 files of my stations and show what each came to.
+
+    A file of a station outside my ``data.change`` scope is refused unread.
+    """
+    if not can(request.user, Perm.DATA_CHANGE):
+        raise PermissionDenied(_("Bạn không có quyền gửi số liệu quan trắc."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    outcomes: list[FileOutcome] = []
+    if request.method == "POST" and form.is_valid():
+        allowed = set(
+            queries.staff_stations(request.user, Perm.DATA_CHANGE).values_list("pk", flat=True)
+        )
+        for uploaded in form.cleaned_data["uploads"]:
+            name = uploaded.name or ""
+            station = _file_station(name)
+            if station is not None and station.pk not in allowed:
+                outcomes.append(
+                    FileOutcome(
+                        name,
+                        refused=_("Trạm %(code)s không thuộc phạm vi bạn phụ trách.")
+                        % {"code": station.code},
+                    )
+                )
+                continue
+            report = tt10.ingest_file(name, uploaded.read())
+            outcomes.append(
+                FileOutcome(
+                    name,
+                    report,
+                    problems=[
+                        (r.index, str(QuarantineReason(r.reason).label), r.detail)
+                        for r in report.rejected
+                    ],
+                )
+            )
+    return render(request, "environment/staff/upload.html", {"form": form, "outcomes": outcomes})

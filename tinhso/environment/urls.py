@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern] = [
     path("quan-ly/ma/<int:pk>/thu-hoi/", staff_views.token_revoke, name="token-revoke"),
     path("quan-ly/cach-ly/", staff_views.quarantine, name="quarantine"),
     path("quan-ly/cach-ly/csv/", staff_views.quarantine_csv, name="quarantine-csv"),
+    path("quan-ly/tai-tep/", staff_views.upload, name="upload"),
 ]

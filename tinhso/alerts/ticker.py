@@ -37,10 +37,11 @@ class TickReport:
 def tick(now: datetime | None = None) -> TickReport:
     """Run one round of the schedule.
 
-    Runs the apps' periodic jobs (``core.registry.Periodic``), creates the rules of newly registered evaluators, runs every enabled ``registered`` rule's
-    evaluator and observes its results (a failing evaluator is logged and reported, the others
-    still run), fires the pending alerts whose hold time has passed while still seen, and
-    escalates the firing alerts left unacknowledged too long. Nothing expires otherwise.
+    Runs the apps' periodic jobs (``core.registry.Periodic``), creates the rules of newly
+    registered evaluators, runs every enabled ``registered`` rule's evaluator and observes its
+    results (a failing evaluator is logged and reported, the others still run), fires the
+    pending alerts whose hold time has passed while still seen, and escalates the firing alerts
+    left unacknowledged too long. Nothing expires otherwise.
     """
     now = now or timezone.now()
     report = TickReport()

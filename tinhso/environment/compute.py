@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from tinhso.alerts.engine import Condition, Observation, observe
 from tinhso.alerts.models import Rule, RuleKind
 from tinhso.core import pagecache
-from tinhso.environment import aqi, evaluation, wqi
+from tinhso.environment import aqi, evaluation, queries, wqi
 from tinhso.environment.choices import Averaging, IndexKind, Medium
 from tinhso.environment.ingest import hour_label
 from tinhso.environment.models import (
@@ -37,7 +37,6 @@ from tinhso.environment.models import (
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 HOUR = timedelta(hours=1)
-PUBLIC_TAG = "environment:public"
 STALE_BATCH = 2000
 
 
@@ -87,7 +86,7 @@ def recompute(hours: Iterable[tuple[int, datetime]]) -> None:
             observations += _water_indices(station, station_hours, ctx)
     if observations:
         observe(observations)
-    pagecache.forget(PUBLIC_TAG)
+    pagecache.forget(queries.public_tag())
 
 
 def _day_of(hour: datetime) -> datetime:

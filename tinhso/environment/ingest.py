@@ -286,12 +286,14 @@ def ingest(
     source: Source,
     allowed_station_ids: Iterable[int] | None = None,
     origin: str = "",
+    actor: Any = None,
     now: datetime | None = None,
 ) -> IngestReport:
     """Validate, store and quarantine ``readings`` in one transaction; then evaluate the rules.
 
     ``allowed_station_ids`` limits which stations the sender may report for (a station
-    token's); None allows all (a trusted channel such as the MQTT broker's ACL).
+    token's); None allows all (a trusted channel such as the MQTT broker's ACL). ``actor`` is
+    the person who sent the batch (an upload), None for a machine channel.
     """
     now = now or timezone.now()
     cat = catalogue()
@@ -362,7 +364,7 @@ def ingest(
         _touch_stations(report.stored)
         mark_stale(report.stored)
         record_write(
-            actor=None,
+            actor=actor,
             action="environment.readings.ingest",
             changes={
                 "source": [None, Source(source).label],

@@ -279,7 +279,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                     )
                 )
                 continue
-            report = tt10.ingest_file(name, uploaded.read())
+            report = tt10.ingest_file(name, uploaded.read(), actor=request.user)
             outcomes.append(
                 FileOutcome(
                     name,

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tinhso.accounts.models import User
+from tinhso.core.models import AuditEntry
 from tinhso.environment.models import QuarantinedReading, Reading
 from tinhso.environment.tests.factories import EnvironmentWorld, build_environment
 
@@ -54,6 +55,8 @@ def test_the_stations_officer_uploads_a_file_and_sees_its_report(
     assert "Giá trị không phải là số" in row
     assert Reading.objects.filter(station=env.waste).count() == 2
     assert QuarantinedReading.objects.filter(station=env.waste, origin=NAME).count() == 2
+    audit = AuditEntry.objects.filter(action="environment.readings.ingest").get()
+    assert audit.actor_id == env.people["env_officer"].pk
     again = row_of(send(client, (NAME, CONTENT)), NAME)  # sent twice: stored once
     assert (
         '<td class="num accepted">0</td>' in again and '<td class="num duplicates">2</td>' in again

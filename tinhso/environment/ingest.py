@@ -18,12 +18,11 @@ import math
 import time as _time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +39,8 @@ STATUS_CODES = {"00": 0, "01": 1, "02": 2, "0": 0, "1": 1, "2": 2}
 
 @dataclass
 class RawReading:
-    """A reading as received, before validation; ``raw`` is kept if it is quarantined."""
+    """A reading as received, before validation; ``raw`` (the line, or the JSON object) is kept
+    if it is quarantined."""
 
     station: str
     parameter: str
@@ -48,7 +48,16 @@ class RawReading:
     value: Any
     unit: str | None = None
     status: Any = 0
-    raw: str = ""
+    raw: str | dict[str, Any] = ""
+
+    def raw_text(self) -> str:
+        """What was received, as text for the quarantine (serialised only when needed)."""
+        if isinstance(self.raw, dict):
+            return json.dumps(self.raw, ensure_ascii=False)
+        if self.raw:
+            return self.raw
+        parts = (self.station, self.parameter, self.value, self.unit or "", self.time, self.status)
+        return "\t".join(str(part) for part in parts)
 
 
 @dataclass(frozen=True)
@@ -311,7 +320,7 @@ def ingest(
                 source=source,
                 reason=reason,
                 detail=detail[:500],
-                raw=reading.raw or _raw_text(reading),
+                raw=reading.raw_text(),
                 origin=origin[:255],
                 received_at=now,
             )
@@ -361,7 +370,6 @@ def ingest(
             if key in inserted
         ]
         report.accepted = len(report.stored)
-        _touch_stations(report.stored)
         mark_stale(report.stored)
         record_write(
             actor=actor,
@@ -409,24 +417,10 @@ def readings_from_json(body: bytes) -> list[RawReading]:
                 value=item.get("value"),
                 unit=item.get("unit"),
                 status=item.get("status", "00"),
-                raw=json.dumps(item, ensure_ascii=False),
+                raw=item,
             )
         )
     return readings
-
-
-def _raw_text(reading: RawReading) -> str:
-    return "\t".join(
-        str(part)
-        for part in (
-            reading.station,
-            reading.parameter,
-            reading.value,
-            reading.unit or "",
-            reading.time,
-            reading.status,
-        )
-    )
 
 
 Key = tuple[int, int, datetime]
@@ -436,76 +430,92 @@ def _store(
     good: dict[Key, tuple[int, float, int]], source: Source, now: datetime
 ) -> tuple[set[Key], dict[Key, float]]:
     """Insert the new readings; return their keys, and the stored value of each key that was
-    already there."""
+    already there.
+
+    The rows go to a temporary table first (``COPY`` on PostgreSQL), numbered; one
+    ``INSERT … SELECT … ON CONFLICT DO NOTHING`` keeps the new ones and answers with their
+    numbers, so no timestamp travels back.
+    """
+    keys = list(good)
     inserted: set[Key] = set()
     existing: dict[Key, float] = {}
-    if not good:
+    if not keys:
         return inserted, existing
-    rows = [
-        (station, parameter, observed, value, status)
-        for (station, parameter, observed), (_index, value, status) in good.items()
-    ]
+    insert = (
+        "INSERT INTO environment_reading"
+        " (station_id, parameter_id, observed_at, value, status, source, received_at)"
+        " SELECT station_id, parameter_id, observed_at, value, status, %s, %s"
+        " FROM environment_incoming WHERE true"
+        " ON CONFLICT (station_id, parameter_id, observed_at) DO NOTHING"
+    )
+    stored_values = (
+        "SELECT i.idx, r.value FROM environment_reading r JOIN environment_incoming i"
+        " ON r.station_id = i.station_id AND r.parameter_id = i.parameter_id"
+        " AND r.observed_at = i.observed_at"
+    )
+    params = [int(source), connection.ops.adapt_datetimefield_value(now)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "CREATE TEMPORARY TABLE IF NOT EXISTS environment_incoming ("
-                " station_id bigint, parameter_id bigint, observed_at timestamptz,"
+                " idx integer, station_id bigint, parameter_id bigint, observed_at timestamptz,"
                 " value double precision, status smallint) ON COMMIT DELETE ROWS"
             )
             with cursor.cursor.copy(
-                "COPY environment_incoming (station_id, parameter_id, observed_at, value, status)"
-                " FROM STDIN"
+                "COPY environment_incoming"
+                " (idx, station_id, parameter_id, observed_at, value, status) FROM STDIN"
             ) as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for idx, key in enumerate(keys):
+                    _index, value, status = good[key]
+                    copy.write_row((idx, key[0], key[1], key[2], value, status))
+            cursor.execute(
+                f"WITH new AS ({insert} RETURNING station_id, parameter_id, observed_at)"  # noqa: S608 -- constant SQL
+                " SELECT i.idx FROM environment_incoming i JOIN new"
+                " ON i.station_id = new.station_id AND i.parameter_id = new.parameter_id"
+                " AND i.observed_at = new.observed_at",
+                params,
+            )
+            new = {idx for (idx,) in cursor.fetchall()}
+            if len(new) < len(keys):
+                cursor.execute(stored_values)
+                before = {idx: value for idx, value in cursor.fetchall() if idx not in new}
+            else:
+                before = {}
         else:
             cursor.execute(
                 "CREATE TEMPORARY TABLE IF NOT EXISTS environment_incoming ("
-                " station_id integer, parameter_id integer, observed_at text,"
+                " idx integer, station_id integer, parameter_id integer, observed_at text,"
                 " value real, status integer)"
             )
             cursor.execute("DELETE FROM environment_incoming")
+            adapt = connection.ops.adapt_datetimefield_value
             cursor.executemany(
-                "INSERT INTO environment_incoming VALUES (%s, %s, %s, %s, %s)",
+                "INSERT INTO environment_incoming VALUES (%s, %s, %s, %s, %s, %s)",
                 [
-                    (s, p, connection.ops.adapt_datetimefield_value(o), v, st)
-                    for s, p, o, v, st in rows
+                    (idx, key[0], key[1], adapt(key[2]), good[key][1], good[key][2])
+                    for idx, key in enumerate(keys)
                 ],
             )
+            # SQLite writes one transaction at a time (they begin IMMEDIATE): what is there
+            # before the insert is exactly what the insert skips.
+            cursor.execute(stored_values)
+            before = dict(cursor.fetchall())
+            cursor.execute(insert, params)
+            new = set(range(len(keys))) - set(before)
+        inserted = {keys[idx] for idx in new}
+        existing = {keys[idx]: value for idx, value in before.items()}
+        # Each station's "last heard" moves forward, never back (late data).
         cursor.execute(
-            "INSERT INTO environment_reading"
-            " (station_id, parameter_id, observed_at, value, status, source, received_at)"
-            " SELECT station_id, parameter_id, observed_at, value, status, %s, %s"
-            " FROM environment_incoming WHERE true"
-            " ON CONFLICT (station_id, parameter_id, observed_at) DO NOTHING"
-            " RETURNING station_id, parameter_id, observed_at",
-            [int(source), connection.ops.adapt_datetimefield_value(now)],
+            "UPDATE environment_station SET last_reading_at = m.latest FROM"
+            " (SELECT station_id, max(observed_at) AS latest FROM environment_incoming"
+            " GROUP BY station_id) AS m"
+            " WHERE environment_station.id = m.station_id"
+            " AND (environment_station.last_reading_at IS NULL"
+            " OR environment_station.last_reading_at < m.latest)"
         )
-        for station, parameter, observed in cursor.fetchall():
-            inserted.add((station, parameter, _as_datetime(observed)))
-        if len(inserted) < len(rows):
-            cursor.execute(
-                "SELECT r.station_id, r.parameter_id, r.observed_at, r.value"
-                " FROM environment_reading r JOIN environment_incoming i"
-                " ON r.station_id = i.station_id AND r.parameter_id = i.parameter_id"
-                " AND r.observed_at = i.observed_at"
-            )
-            for station, parameter, observed, value in cursor.fetchall():
-                key = (station, parameter, _as_datetime(observed))
-                if key not in inserted:
-                    existing[key] = value
         if connection.vendor != "postgresql":
             cursor.execute("DELETE FROM environment_incoming")
     return inserted, existing
-
-
-def _as_datetime(value: datetime | str) -> datetime:
-    """A stored timestamp as an aware UTC datetime (SQLite hands back text)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def hour_label(moment: datetime) -> datetime:
@@ -521,15 +531,3 @@ def mark_stale(stored: Iterable[StoredReading]) -> None:
     StaleHour.objects.bulk_create(
         [StaleHour(station_id=s, hour=h) for s, h in hours], ignore_conflicts=True
     )
-
-
-def _touch_stations(stored: Sequence[StoredReading]) -> None:
-    """Move each station's "last heard" forward (never back, for late data)."""
-    latest: dict[int, datetime] = {}
-    for reading in stored:
-        if reading.station_id not in latest or reading.observed_at > latest[reading.station_id]:
-            latest[reading.station_id] = reading.observed_at
-    for station_id, moment in latest.items():
-        Station.objects.filter(
-            Q(last_reading_at__isnull=True) | Q(last_reading_at__lt=moment), pk=station_id
-        ).update(last_reading_at=moment)

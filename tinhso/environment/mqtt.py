@@ -318,7 +318,7 @@ class Subscriber:
                                 " cho trạm “%(code)s”."
                             )
                             % {"topic": station, "code": named},
-                            reading.raw,
+                            reading.raw_text(),
                             message.topic,
                         )
                     )

@@ -137,7 +137,7 @@ def load_history(
     return stored
 
 
-def load_demo(stdout: TextIO | None = None) -> None:
+def load_demo(stdout: TextIO | None = None, *, history_days: int = HISTORY_DAYS) -> None:
     """Load the environment's demo data. Idempotent."""
     started = time.monotonic()
     reference = load_reference_data()
@@ -152,7 +152,7 @@ def load_demo(stdout: TextIO | None = None) -> None:
     todo = [spec for spec in STATIONS if spec.code not in with_history]
     units = dict(Parameter.objects.values_list("code", "unit"))
     end = now.replace(minute=0, second=0, microsecond=0)
-    readings = load_history(todo, end, units, HISTORY_DAYS) if todo else 0
+    readings = load_history(todo, end, units, history_days) if todo else 0
     _say(
         stdout,
         f"  {reference}; {len(stations)} stations, {tokens} new tokens; "

@@ -98,19 +98,19 @@ def load_reference_data() -> SeedReport:
             report.limit_sets += created
             report.limit_sets_existing += not created
             for row in item["limits"]:
-                parameter = parameters.get(row["parameter"])
-                if parameter is None:
+                measured = parameters.get(row["parameter"])
+                if measured is None:
                     raise ValueError(
                         f"{limit_set}: parameter {row['parameter']!r} is not in parameters.json"
                     )
-                if normalise_unit(row.get("unit") or "") != normalise_unit(parameter.unit):
+                if normalise_unit(row.get("unit") or "") != normalise_unit(measured.unit):
                     raise ValueError(
-                        f"{limit_set}: {parameter.code} limit in {row.get('unit')!r}, "
-                        f"parameter in {parameter.unit!r}"
+                        f"{limit_set}: {measured.code} limit in {row.get('unit')!r}, "
+                        f"parameter in {measured.unit!r}"
                     )
                 _limit, created = Limit.objects.get_or_create(
                     limit_set=limit_set,
-                    parameter=parameter,
+                    parameter=measured,
                     averaging=row["averaging"],
                     defaults={
                         "min_value": row.get("min"),

@@ -24,10 +24,10 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from tinhso.environment.choices import Medium
@@ -223,6 +223,16 @@ def as_raw(batches: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[RawReadin
     ]
 
 
+class Output(Protocol):
+    """Where the summary lines go (a text stream or a command's ``stdout``)."""
+
+    def write(self, text: str) -> object:
+        """Write ``text``."""
+
+    def flush(self) -> None:
+        """Push what was written out."""
+
+
 class Sender(Protocol):
     """Where a tick's readings go."""
 
@@ -335,9 +345,9 @@ def run(
     *,
     every: float,
     stop: threading.Event,
-    out: TextIO | None = None,
+    out: Output | None = None,
     once: bool = False,
-    now: Any = None,
+    now: Callable[[], datetime] | None = None,
 ) -> tuple[int, int]:
     """Tick every ``every`` seconds until ``stop`` is set (or once); write one summary line a
     minute. Return the readings sent and failed in all."""

@@ -6,8 +6,8 @@ the demo runs: PM2.5 peaks at the morning and evening rush hours and under night
 inversions, ozone in mid-afternoon, wastewater follows the factories' working day, rivers swing
 slowly over days. Incidents start at random (``incident_rate``: the chance, per tick, that a
 station without a running incident starts one): a PM2.5 episode at an air station, a COD spike
-over the limit at a treatment plant's outfall, or a station falling silent long enough for the
-"lost signal" rule (more than three 5-minute intervals).
+over the limit at a treatment plant's outfall, an organic pollution of a river, or a station
+falling silent long enough for the "lost signal" rule (more than three 5-minute intervals).
 
 The live feed goes the way a real datalogger's would: MQTT (QoS 1, one message per station on
 ``TINHSO_MQTT_TOPIC`` with the station code in place of ``+``) when ``TINHSO_MQTT_URL`` is set,
@@ -36,14 +36,25 @@ from tinhso.environment.ingest import VIETNAM, RawReading
 
 PM_EPISODE = "pm_episode"
 COD_SPIKE = "cod_spike"
+RIVER_POLLUTION = "river_pollution"
 SILENCE = "silence"
 INCIDENT_KINDS: dict[str, tuple[str, ...]] = {
-    # Pollution twice as likely as silence where both can happen.
-    Medium.AIR: (PM_EPISODE, PM_EPISODE, SILENCE),
-    Medium.WASTEWATER: (COD_SPIKE, COD_SPIKE, SILENCE),
-    Medium.SURFACE_WATER: (SILENCE,),
+    # Pollution three times as likely as silence.
+    Medium.AIR: (PM_EPISODE, PM_EPISODE, PM_EPISODE, SILENCE),
+    Medium.WASTEWATER: (COD_SPIKE, COD_SPIKE, COD_SPIKE, SILENCE),
+    Medium.SURFACE_WATER: (RIVER_POLLUTION, RIVER_POLLUTION, RIVER_POLLUTION, SILENCE),
 }
-DURATION_MINUTES = {PM_EPISODE: (180, 480), COD_SPIKE: (60, 180), SILENCE: (45, 120)}
+DURATION_MINUTES = {
+    PM_EPISODE: (180, 480),
+    COD_SPIKE: (60, 180),
+    RIVER_POLLUTION: (180, 600),
+    SILENCE: (45, 120),
+}
+# What a pollution incident multiplies, by its size (between 3 and 4).
+EFFECTS: dict[str, dict[str, float]] = {
+    COD_SPIKE: {"COD": 1.0, "TSS": 0.6},
+    RIVER_POLLUTION: {"COD": 0.5, "BOD5": 0.5, "NH4": 1.0, "Coliform": 1.0, "DO": -0.1},
+}
 # In real time a silence lasts past three 5-minute intervals, whatever the speed.
 SILENCE_AT_LEAST = timedelta(minutes=20)
 
@@ -175,8 +186,8 @@ class Simulator:
             value *= math.exp(self.rng.gauss(0, RELATIVE_NOISE[spec.medium]))
         if incident is not None and incident.kind == PM_EPISODE:
             value += {"PM2.5": incident.size, "PM10": 1.4 * incident.size}.get(parameter, 0)
-        if incident is not None and incident.kind == COD_SPIKE:
-            value *= {"COD": incident.size, "TSS": 1 + 0.6 * (incident.size - 1)}.get(parameter, 1)
+        if incident is not None and incident.kind in EFFECTS:
+            value *= 1 + EFFECTS[incident.kind].get(parameter, 0) * (incident.size - 1)
         value = max(value, 0.0)
         return round(value) if value >= 1000 else round(value, 2)
 

@@ -22,7 +22,7 @@ from tinhso.environment.demo_stations import BY_CODE, STATIONS
 from tinhso.environment.ingest import VIETNAM
 from tinhso.environment.models import Limit, Reading, StationToken
 from tinhso.environment.seed import load_reference_data
-from tinhso.environment.simulator import COD_SPIKE, SILENCE, Simulator
+from tinhso.environment.simulator import COD_SPIKE, RIVER_POLLUTION, Simulator
 from tinhso.environment.tests.factories import build_environment
 
 UNITS = {"PM2.5": "µg/m³", "O3": "µg/m³", "COD": "mg/L"}
@@ -99,11 +99,23 @@ def test_a_cod_incident_exceeds_the_outfalls_limit() -> None:
 
 
 def test_a_silent_station_stays_silent_past_three_intervals_at_any_speed() -> None:
-    spec = BY_CODE["cau-nm-01"]  # a river station's only incident is silence
-    sim = Simulator([spec], UNITS, incident_rate=1, seed=5, speed=60, origin=START)
-    assert sim.tick(START) == {}
-    assert sim.incidents[spec.code].kind == SILENCE
-    assert sim.tick(START + datetime.timedelta(minutes=16)) == {}
+    sim = Simulator(STATIONS, UNITS, incident_rate=1, seed=5, speed=60, origin=START)
+    sending = set(sim.tick(START))
+    silent = set(sim.silent())
+    assert silent and silent.isdisjoint(sending) and silent | sending == set(BY_CODE)
+    assert silent.isdisjoint(sim.tick(START + datetime.timedelta(minutes=16)))
+
+
+def test_a_river_pollution_raises_ammonium_and_lowers_oxygen() -> None:
+    spec = BY_CODE["thuong-nm-03"]
+    clean = Simulator([spec], UNITS, incident_rate=0, seed=8).tick(START)[spec.code]
+    sim = Simulator([spec], UNITS, incident_rate=1, seed=8)
+    while sim.incidents.get(spec.code) is None or sim.incidents[spec.code].kind != RIVER_POLLUTION:
+        sim.incidents.clear()
+        polluted = sim.tick(START).get(spec.code, [])
+    values = {r["parameter"]: r["value"] for r in polluted}
+    before = {r["parameter"]: r["value"] for r in clean}
+    assert values["NH4"] > 2 * before["NH4"] and values["DO"] < before["DO"]
 
 
 class Recorder:

@@ -5,9 +5,9 @@ data (:mod:`tinhso.environment.seed`), the 21 stations of
 :mod:`tinhso.environment.demo_stations` managed by the provincial Department of Agriculture and
 Environment, one station token per station group (made by the demo operator ``admin``; their
 secrets are not kept — the live simulator makes its own), and a week of hourly readings from
-the simulator's model, ingested like any batch so that exceedances are recorded and the hours
-are queued for the task worker to compute means and indices. Idempotent: stations that already
-have readings get no second history.
+the simulator's model, ingested like any batch so that exceedances are recorded and the alert
+rules (three demo rules, made first) see them; then every hour's means and indices are computed.
+Idempotent: stations that already have readings get no second history.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.accounts.models import User
+from tinhso.alerts.models import Rule, RuleKind, Severity
 from tinhso.core.audit import record_write
 from tinhso.directory import queries as directory
 from tinhso.directory.models import Agency
-from tinhso.environment import actions
+from tinhso.environment import actions, compute
 from tinhso.environment.choices import Source, StationKind
 from tinhso.environment.demo_stations import AGENCY, GROUPS, STATIONS, StationSpec
+from tinhso.environment.evaluation import SOURCE
 from tinhso.environment.ingest import ingest
 from tinhso.environment.models import LimitSet, Parameter, Reading, Station, StationToken
 from tinhso.environment.seed import load_reference_data
@@ -41,6 +43,31 @@ HISTORY_INCIDENT_RATE = 0.01
 
 DEMO_OPERATOR = "admin"
 """The demo account that creates the station tokens (operator of the whole province)."""
+
+DEMO_RULES: tuple[tuple[str, str, RuleKind, Severity, dict[str, object]], ...] = (
+    (
+        "moi-truong-pm25-cao",
+        "Bụi PM2,5 trên 150 µg/m³",
+        RuleKind.THRESHOLD,
+        Severity.WARNING,
+        {"parameter": "PM2.5", "above": 150, "clear_below": 120},
+    ),
+    (
+        "moi-truong-vuot-quy-chuan",
+        "Vượt quy chuẩn kỹ thuật (QCVN)",
+        RuleKind.THRESHOLD,
+        Severity.CRITICAL,
+        {"against": "limit"},
+    ),
+    (
+        "moi-truong-aqi-kem",
+        "VN_AQI giờ từ mức xấu (151) trở lên",
+        RuleKind.LEVEL,
+        Severity.WARNING,
+        {"index": "aqi_hour", "at_least": 151, "clear_below": 101},
+    ),
+)
+"""The demo's alert rules: code, name, kind, severity, parameters (see ``evaluation``)."""
 
 
 def _say(stdout: TextIO | None, line: str) -> None:
@@ -109,6 +136,29 @@ def create_stations(day: datetime.date) -> dict[str, Station]:
     return stations
 
 
+def create_rules(agency: Agency) -> int:
+    """Create the demo's alert rules that are missing (an edited rule is kept); return how many
+    were new."""
+    made = 0
+    with transaction.atomic():
+        for code, name, kind, severity, params in DEMO_RULES:
+            rule, created = Rule.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "source": SOURCE,
+                    "kind": kind,
+                    "severity": severity,
+                    "params": params,
+                    "agency": agency,
+                },
+            )
+            if created:
+                record_write(actor=None, action="alerts.rule.create", target=rule)
+                made += 1
+    return made
+
+
 def create_tokens(stations: dict[str, Station]) -> int:
     """One token per station group, made by the demo operator; return how many were new."""
     actor = User.objects.filter(username=DEMO_OPERATOR).first()
@@ -142,6 +192,7 @@ def load_demo(stdout: TextIO | None = None, *, history_days: int = HISTORY_DAYS)
     started = time.monotonic()
     reference = load_reference_data()
     now = timezone.now()
+    rules = create_rules(Agency.objects.get(name=AGENCY))
     stations = create_stations(timezone.localdate(now))
     tokens = create_tokens(stations)
     with_history = set(
@@ -153,8 +204,10 @@ def load_demo(stdout: TextIO | None = None, *, history_days: int = HISTORY_DAYS)
     units = dict(Parameter.objects.values_list("code", "unit"))
     end = now.replace(minute=0, second=0, microsecond=0)
     readings = load_history(todo, end, units, history_days) if todo else 0
+    hours = compute.recompute_all() if readings else 0
     _say(
         stdout,
-        f"  {reference}; {len(stations)} stations, {tokens} new tokens; "
-        f"{readings} readings of {len(todo)} stations ({time.monotonic() - started:.1f} s)",
+        f"  {reference}; {len(stations)} stations, {tokens} new tokens, {rules} new rules; "
+        f"{readings} readings of {len(todo)} stations, {hours} station-hours computed "
+        f"({time.monotonic() - started:.1f} s)",
     )

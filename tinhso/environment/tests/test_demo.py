@@ -11,27 +11,30 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tinhso.accounts.demo import create_demo_accounts
+from tinhso.alerts.models import Rule, RuleKind, Severity
 from tinhso.core import registry
 from tinhso.directory import loaders
 from tinhso.directory.choices import UnitLevel
 from tinhso.directory.demo import load_demo_agencies
 from tinhso.environment import demo
-from tinhso.environment.choices import Medium
+from tinhso.environment.choices import IndexKind, Medium
 from tinhso.environment.demo_stations import STATIONS
-from tinhso.environment.models import Reading, Station, StationToken
+from tinhso.environment.models import IndexValue, Reading, Station, StationToken
 
 HISTORY_DAYS = 2
 
 
 @pytest.fixture
-def loaded(db: None, settings: Any) -> str:
-    """The Bắc Giang transition, the demo agencies and accounts, then the environment demo."""
+def loaded(db: None, settings: Any, django_capture_on_commit_callbacks: Any) -> str:
+    """The Bắc Giang transition, the demo agencies and accounts, then the environment demo
+    (with what follows each committed batch: exceedances and alert rules)."""
     settings.TINHSO_DEMO = True
     loaders.apply(loaders.bac_giang_transition_plan(coordinates=False), source="demo")
     load_demo_agencies()
     create_demo_accounts()
     out = StringIO()
-    demo.load_demo(out, history_days=HISTORY_DAYS)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load_demo(out, history_days=HISTORY_DAYS)
     return out.getvalue()
 
 
@@ -90,9 +93,34 @@ def test_each_station_group_has_a_token(loaded: str) -> None:
     )
 
 
+def test_the_history_has_indices_of_every_hour_and_day(loaded: str) -> None:
+    air = Station.objects.filter(medium=Medium.AIR).count()
+    hourly = IndexValue.objects.filter(kind=IndexKind.AQI_HOUR)
+    assert hourly.count() > air * HISTORY_DAYS * 24 * 0.8
+    assert IndexValue.objects.filter(kind=IndexKind.WQI_DAY, value__isnull=False).exists()
+
+
+def test_the_demo_rules_watch_the_stations(loaded: str) -> None:
+    rules = {
+        r.code: r
+        for r in Rule.objects.filter(source="environment", kind__in=["threshold", "level"])
+    }
+    assert set(rules) == {code for code, *_ in demo.DEMO_RULES}
+    assert rules["moi-truong-pm25-cao"].params == {
+        "parameter": "PM2.5",
+        "above": 150,
+        "clear_below": 120,
+    }
+    assert rules["moi-truong-vuot-quy-chuan"].severity == Severity.CRITICAL
+    assert rules["moi-truong-aqi-kem"].kind == RuleKind.LEVEL
+
+
 def test_a_second_load_changes_nothing(loaded: str) -> None:
-    before = Station.objects.count(), Reading.objects.count(), StationToken.objects.count()
+    def counts() -> tuple[int, ...]:
+        return tuple(
+            model.objects.count() for model in (Station, Reading, StationToken, Rule, IndexValue)
+        )
+
+    before = counts()
     demo.load_demo(history_days=HISTORY_DAYS)
-    assert (Station.objects.count(), Reading.objects.count(), StationToken.objects.count()) == (
-        before
-    )
+    assert counts() == before

@@ -167,7 +167,8 @@ def test_the_http_mode_stores_readings_through_the_api(live_server: Any, setting
     simulator_tokens = StationToken.objects.filter(name__startswith="Bộ mô phỏng")
     assert simulator_tokens.count() == 3
     assert not simulator_tokens.filter(revoked_at__isnull=True).exists()
-    assert "Stopped:" in out.getvalue()
+    # The river station of the test world lacks BOD5, PO4 and Coliform: those are quarantined.
+    assert "Stopped: 18 readings sent, 3 failed." in out.getvalue()
 
 
 @pytest.mark.django_db

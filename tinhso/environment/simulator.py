@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import ssl
 import threading
 import time
 import zlib
@@ -28,7 +27,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
 
 from tinhso.environment.choices import Medium
 from tinhso.environment.demo_stations import StationSpec
@@ -303,17 +301,18 @@ class MqttSender:
     def __init__(self, url: str, topic_pattern: str, client_id: str = "") -> None:
         import paho.mqtt.client as mqtt
 
-        parts = urlsplit(url)
+        from tinhso.environment.mqtt import Broker
+
+        broker = Broker.from_url(url)
         self.topic_pattern = topic_pattern
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or f"tinhso-sim-{time.time_ns()}"
         )
-        if parts.username:
-            self.client.username_pw_set(unquote(parts.username), unquote(parts.password or ""))
-        if parts.scheme in {"mqtts", "ssl"}:
-            self.client.tls_set_context(ssl.create_default_context())
-        default_port = 8883 if parts.scheme in {"mqtts", "ssl"} else 1883
-        self.client.connect(parts.hostname or "127.0.0.1", parts.port or default_port)
+        if broker.username:
+            self.client.username_pw_set(broker.username, broker.password)
+        if broker.tls:
+            self.client.tls_set()
+        self.client.connect(broker.host, broker.port)
         self.client.loop_start()
 
     def topic(self, code: str) -> str:

@@ -11,12 +11,23 @@ class EnvironmentConfig(AppConfig):
     verbose_name = _("Quan trắc môi trường")
 
     def ready(self) -> None:
-        """Keep the caches in step with edits; register the lost-signal rule and the sweep of
-        hours to recompute."""
+        """Keep the caches in step with edits; register the lost-signal rule, the sweep of
+        hours to recompute and the demo data."""
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from tinhso.core import registry
         from tinhso.environment import signals
+        from tinhso.environment.demo import load_demo
         from tinhso.environment.models import Station
+
+        registry.register_demo_loader(
+            registry.DemoLoader(
+                key="environment",
+                title=_("Quan trắc môi trường: 21 trạm và một tuần số liệu"),
+                load=load_demo,
+                order=60,
+            )
+        )
 
         for model in signals.cached_models():
             post_save.connect(signals.forget_caches, sender=model, dispatch_uid=f"env-s-{model}")

@@ -66,7 +66,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--per-message", type=int, default=60, help="readings per MQTT message")
-    parser.add_argument("--mqtt", default="mqtt://127.0.0.1:1883", help="broker URL")
+    parser.add_argument(
+        "--mqtt",
+        default="",
+        help="broker URL (default: a mosquitto started for the run with the settings "
+        "docs/operations/environment.md recommends)",
+    )
     parser.add_argument("--alerts", type=int, default=200, help="reading-to-alert trials")
     parser.add_argument("--port", type=int, default=8766)
     return parser.parse_args(argv)
@@ -354,6 +359,35 @@ def alert_latency(send: Any, trials: int, station: str) -> list[float]:
     return latencies
 
 
+BROKER_CONF = """listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+max_inflight_messages 1000
+max_queued_messages 0
+"""
+
+
+def start_broker(workdir: Path, port: int) -> subprocess.Popen[bytes]:
+    """A mosquitto of our own, configured for ingestion (in-flight window, unbounded queue)."""
+    import socket
+
+    conf = workdir / "mosquitto.conf"
+    conf.write_text(BROKER_CONF.format(port=port), encoding="utf-8")
+    broker = subprocess.Popen(
+        ["mosquitto", "-c", str(conf)],
+        stdout=(workdir / "mosquitto.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return broker
+        except OSError:
+            time.sleep(0.1)
+    broker.kill()
+    sys.exit("mosquitto did not start: see " + str(workdir / "mosquitto.log"))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -363,8 +397,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="tinhso-bench-ingest-"))
     name, drop = prepare_database("ingest")
-    server = None
+    server = broker = None
     try:
+        if not args.mqtt:
+            broker = start_broker(workdir, args.port + 1)
+            args.mqtt = f"mqtt://127.0.0.1:{args.port + 1}"
         setup_django(workdir)
         print(f"Loading {args.stations} stations into {name}…", flush=True)
         world = load_world(args.stations)
@@ -483,9 +520,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{percentile(values, 0.95) * 1000:.0f} | {percentile(values, 0.99) * 1000:.0f} |"
             )
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        for process in (server, broker):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
         from django.db import connections
 
         connections.close_all()

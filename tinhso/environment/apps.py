@@ -61,4 +61,4 @@ def register_rules() -> None:
             },
         )
     )
-    registry.register_periodic(registry.Periodic("environment.recompute", compute.recompute_stale))
+    registry.register_periodic(registry.Periodic("environment.recompute", compute.drain_stale))

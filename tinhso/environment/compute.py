@@ -11,6 +11,7 @@ does not depend on the order readings arrived in.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -49,6 +50,16 @@ def recompute_stale(limit: int = STALE_BATCH) -> int:
     if rows:
         recompute(rows)
     return len(rows)
+
+
+def drain_stale(seconds: float = 10.0) -> int:
+    """Recompute marked hours, batch after batch, for at most about ``seconds`` (the periodic
+    job of ``tinhso tick``); return how many were done."""
+    deadline = time.monotonic() + seconds
+    total = 0
+    while time.monotonic() < deadline and (done := recompute_stale()):
+        total += done
+    return total
 
 
 def recompute_all() -> int:

@@ -33,12 +33,12 @@ from tinhso.alerts.engine import Condition, Observation, observe, threshold_cond
 from tinhso.alerts.models import Rule, RuleKind
 from tinhso.environment import exceedance
 from tinhso.environment.choices import Averaging
-from tinhso.environment.ingest import StoredReading, catalogue, hour_label
+from tinhso.environment.ingest import StoredReading
 from tinhso.environment.models import Exceedance, Limit, Parameter, Station
 
 SOURCE = "environment"
 LOST_SIGNAL = "environment.lost_signal"
-# Past this many station-hours a batch's recomputation is left to the background worker.
+# Past this many station-hours a batch's recomputation is left to ``tinhso tick``.
 RECOMPUTE_INLINE_MAX = 48
 CONTEXT_TTL_SECONDS = 10.0
 DEFAULT_CLEAR_RATIO = 0.95
@@ -109,17 +109,15 @@ def forget_context() -> None:
     _context = None
 
 
-def after_ingest(stored: Sequence[StoredReading]) -> None:
-    """Evaluate the reading rules on a committed batch and recompute small batches' hours."""
-    catalogue()  # keep the ingest catalogue warm alongside the context
+def after_ingest(stored: Sequence[StoredReading], hours: set[tuple[int, datetime]]) -> None:
+    """Evaluate the reading rules on a committed batch and recompute its ``hours`` (the
+    (station, hour) pairs it touched) at once when they are few; more are left marked for
+    ``tinhso tick`` (a bulk load must not hold its sender up)."""
     evaluate_readings(stored)
-    hours = {(r.station_id, hour_label(r.observed_at)) for r in stored if r.status == 0}
-    from tinhso.environment import compute, tasks
-
     if len(hours) <= RECOMPUTE_INLINE_MAX:
+        from tinhso.environment import compute  # computation sits above the rules
+
         compute.recompute(hours)
-    else:
-        tasks.recompute_stale.enqueue()
 
 
 def _latest_per_series(stored: Iterable[StoredReading]) -> dict[tuple[int, int], StoredReading]:

@@ -19,7 +19,7 @@ import time as _time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -69,8 +69,7 @@ class Rejection:
     detail: str
 
 
-@dataclass(frozen=True)
-class StoredReading:
+class StoredReading(NamedTuple):
     """A reading stored by this batch (what rules and recomputation look at)."""
 
     station_id: int
@@ -88,6 +87,7 @@ class IngestReport:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     stored: list[StoredReading] = field(default_factory=list)
+    hours: set[tuple[int, datetime]] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as the API answers it (positions are 0-based, in the order received)."""
@@ -370,7 +370,7 @@ def ingest(
             if key in inserted
         ]
         report.accepted = len(report.stored)
-        mark_stale(report.stored)
+        report.hours = mark_stale(report.stored)
         record_write(
             actor=actor,
             action="environment.readings.ingest",
@@ -383,14 +383,14 @@ def ingest(
             batch_count=report.accepted + len(report.rejected),
         )
     if report.stored:
-        transaction.on_commit(lambda: _after_commit(report.stored), robust=True)
+        transaction.on_commit(lambda: _after_commit(report), robust=True)
     return report
 
 
-def _after_commit(stored: Sequence[StoredReading]) -> None:
+def _after_commit(report: IngestReport) -> None:
     from tinhso.environment import evaluation  # the rules sit above ingestion
 
-    evaluation.after_ingest(stored)
+    evaluation.after_ingest(report.stored, report.hours)
 
 
 def readings_from_json(body: bytes) -> list[RawReading]:
@@ -524,10 +524,11 @@ def hour_label(moment: datetime) -> datetime:
     return floor if floor == moment else floor + timedelta(hours=1)
 
 
-def mark_stale(stored: Iterable[StoredReading]) -> None:
-    """Record the hours whose means and indices the new readings change (inside the batch's
-    transaction, so that a crash cannot lose them)."""
+def mark_stale(stored: Iterable[StoredReading]) -> set[tuple[int, datetime]]:
+    """Record the (station, hour) pairs whose means and indices the new readings change,
+    inside the batch's transaction so that a crash cannot lose them; return them."""
     hours = {(r.station_id, hour_label(r.observed_at)) for r in stored if r.status == 0}
     StaleHour.objects.bulk_create(
         [StaleHour(station_id=s, hour=h) for s, h in hours], ignore_conflicts=True
     )
+    return hours

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tinhso.alerts.ticker import tick
 from tinhso.environment import aqi, compute
 from tinhso.environment.choices import IndexKind, Source
 from tinhso.environment.ingest import RawReading, ingest
-from tinhso.environment.models import HourlyMean, IndexValue
+from tinhso.environment.models import HourlyMean, IndexValue, StaleHour
 from tinhso.environment.tests.factories import EnvironmentWorld, build_environment
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,11 @@ def test_a_full_day_gives_a_daily_index(env: EnvironmentWorld) -> None:
     compute.recompute_stale()
     daily = IndexValue.objects.get(kind=IndexKind.AQI_DAY, period=DAY)
     assert (daily.value, daily.dominant) == (aqi.daily({"PM2.5": 55.7}).aqi, "PM2.5")
+
+
+def test_the_tick_recomputes_hours_a_big_batch_left_marked(env: EnvironmentWorld) -> None:
+    ingest([pm25(h, 30) for h in range(3)], source=Source.HTTP)
+    assert StaleHour.objects.count() == 3
+    tick()
+    assert not StaleHour.objects.exists()
+    assert hourly_aqi(3).value == aqi.hourly({"PM2.5": [30, 30, 30] + [None] * 9}).aqi

@@ -196,7 +196,8 @@ def aqi_series(
         value__isnull=False,
     ).values_list("station_id", "period", "value")
     for station_id, period, value in rows.order_by("period"):
-        points[station_id].append((period, int(value)))
+        if value is not None:
+            points[station_id].append((period, value))
     return [(stations[pk], points[pk]) for pk in sorted(points, key=lambda p: stations[p].code)]
 
 

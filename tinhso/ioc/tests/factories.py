@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from tinhso.alerts.engine import Condition, Observation, observe
 from tinhso.alerts.models import Alert, Rule, RuleKind, Severity
+from tinhso.directory.models import AdministrativeUnit
 from tinhso.environment.choices import IndexKind
 from tinhso.environment.models import IndexValue, Station
 from tinhso.environment.tests.factories import EnvironmentWorld, build_environment
@@ -79,7 +80,7 @@ def open_limit_alert(rule: Rule, station: Station, parameter: str = "COD") -> Al
 
 
 def share_target(
-    code: str, target: str, deadline: datetime.date, scope_unit: object = None
+    code: str, target: str, deadline: datetime.date, scope_unit: AdministrativeUnit | None = None
 ) -> Target:
     """A target on the indicator ``SHARE_ONLINE`` (a share in %) that must reach ``target``."""
     DataElement.objects.get_or_create(

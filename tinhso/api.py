@@ -22,6 +22,7 @@ from tinhso.indicators.api import router as indicators_router
 from tinhso.indicators.api_exchange import router as indicators_exchange_router
 from tinhso.indicators.api_reports import router as indicators_reports_router
 from tinhso.environment.api import router as environment_router
+from tinhso.environment.api_aqi import router as environment_aqi_router
 from tinhso.services.api import router as services_router
 
 logger = logging.getLogger(__name__)
@@ -150,3 +151,4 @@ api.add_router("/indicators", indicators_exchange_router)
 api.add_router("/indicators", indicators_reports_router)
 api.add_router("/services", services_router)
 api.add_router("/environment", environment_router)
+api.add_router("/environment", environment_aqi_router)

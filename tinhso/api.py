@@ -16,13 +16,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tinhso.accounts.api import people_router
 from tinhso.accounts.api import router as accounts_router
+from tinhso.alerts.api import router as alerts_router
 from tinhso.core.api import router as ledger_router
 from tinhso.directory.api import router as directory_router
+from tinhso.environment.api import router as environment_router
+from tinhso.environment.api_aqi import router as environment_aqi_router
 from tinhso.indicators.api import router as indicators_router
 from tinhso.indicators.api_exchange import router as indicators_exchange_router
 from tinhso.indicators.api_reports import router as indicators_reports_router
-from tinhso.environment.api import router as environment_router
-from tinhso.environment.api_aqi import router as environment_aqi_router
 from tinhso.services.api import router as services_router
 
 logger = logging.getLogger(__name__)
@@ -152,3 +153,4 @@ api.add_router("/indicators", indicators_reports_router)
 api.add_router("/services", services_router)
 api.add_router("/environment", environment_router)
 api.add_router("/environment", environment_aqi_router)
+api.add_router("/alerts", alerts_router)

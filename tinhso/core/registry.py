@@ -35,8 +35,18 @@ class DemoLoader:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """Work an app needs done every few seconds by ``tinhso tick`` (e.g. draining a queue of
+    hours to recompute); ``run`` returns a short summary."""
+
+    key: str
+    run: Callable[[], object]
+
+
 _tiles: dict[str, Tile] = {}
 _demo_loaders: dict[str, DemoLoader] = {}
+_periodic: dict[str, Periodic] = {}
 
 
 def register_tile(tile: Tile) -> None:
@@ -57,3 +67,13 @@ def tiles() -> list[Tile]:
 def demo_loaders() -> list[DemoLoader]:
     """Return the demo-data steps in the order they must run."""
     return sorted(_demo_loaders.values(), key=lambda d: (d.order, d.key))
+
+
+def register_periodic(job: Periodic) -> None:
+    """Add or replace a periodic job."""
+    _periodic[job.key] = job
+
+
+def periodic_jobs() -> list[Periodic]:
+    """Return the periodic jobs by key."""
+    return sorted(_periodic.values(), key=lambda p: p.key)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +27,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from tinhso.environment import actions
 from tinhso.environment.choices import QuarantineReason, Source
-from tinhso.environment.ingest import RawReading, ingest
+from tinhso.environment.ingest import RawReading, ingest, readings_from_json
 from tinhso.environment.models import QuarantinedReading
 
 router = Router(tags=["environment"])
@@ -114,32 +113,6 @@ def _malformed(body: bytes, origin: str, detail: str) -> HttpError:
     return HttpError(400, _("Không đọc được lô số liệu: %(detail)s") % {"detail": detail})
 
 
-def _from_json(body: bytes) -> list[RawReading]:
-    document = json.loads(body)
-    default = ""
-    if isinstance(document, dict):
-        default = str(document.get("station", ""))
-        document = document.get("readings")
-    if not isinstance(document, list):
-        raise ValueError(_("cần một danh sách “readings”"))
-    readings = []
-    for item in document:
-        if not isinstance(item, dict):
-            raise ValueError(_("mỗi số liệu phải là một đối tượng JSON"))
-        readings.append(
-            RawReading(
-                station=str(item.get("station", default)),
-                parameter=str(item.get("parameter", "")),
-                time=str(item.get("time", "")),
-                value=item.get("value"),
-                unit=item.get("unit"),
-                status=item.get("status", "00"),
-                raw=json.dumps(item, ensure_ascii=False),
-            )
-        )
-    return readings
-
-
 def _from_csv(body: bytes) -> list[RawReading]:
     rows = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
     needed = {"station", "parameter", "time", "value"}
@@ -181,7 +154,7 @@ def post_readings(request: HttpRequest) -> dict[str, Any]:
         )
     content_type = request.content_type or ""
     try:
-        readings = _from_csv(body) if content_type in CSV_TYPES else _from_json(body)
+        readings = _from_csv(body) if content_type in CSV_TYPES else readings_from_json(body)
     except (ValueError, UnicodeDecodeError, csv.Error) as exc:
         raise _malformed(body, origin, str(exc)) from exc
     return ingest(

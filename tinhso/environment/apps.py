@@ -11,7 +11,8 @@ class EnvironmentConfig(AppConfig):
     verbose_name = _("Quan trắc môi trường")
 
     def ready(self) -> None:
-        """Drop cached stations, limits and rules whenever one of them changes."""
+        """Keep the caches in step with edits; register the lost-signal rule and the sweep of
+        hours to recompute."""
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from tinhso.environment import signals
@@ -23,3 +24,30 @@ class EnvironmentConfig(AppConfig):
         m2m_changed.connect(
             signals.forget_caches, sender=Station.parameters.through, dispatch_uid="env-m2m"
         )
+        register_rules()
+
+
+def register_rules() -> None:
+    """The lost-signal rule (missing data) and the periodic recomputation of marked hours."""
+    from tinhso.alerts.models import Severity
+    from tinhso.alerts.registry import Evaluator, register_evaluator
+    from tinhso.core import registry
+    from tinhso.environment import compute, evaluation
+
+    register_evaluator(
+        Evaluator(
+            code=evaluation.LOST_SIGNAL,
+            name=_("Trạm mất tín hiệu"),
+            source="environment",
+            evaluate=evaluation.lost_signal,
+            default_rule={
+                "name": "Trạm mất tín hiệu",
+                "description": "Trạm quan trắc không gửi dữ liệu quá ba chu kỳ.",
+                "severity": Severity.WARNING,
+                "params": {"evaluator": evaluation.LOST_SIGNAL},
+                "for_seconds": 0,
+                "escalate_after_minutes": 60,
+            },
+        )
+    )
+    registry.register_periodic(registry.Periodic("environment.recompute", compute.recompute_stale))

@@ -37,6 +37,7 @@ from tinhso.environment.ingest import StoredReading, catalogue, hour_label
 from tinhso.environment.models import Exceedance, Limit, Parameter, Station
 
 SOURCE = "environment"
+LOST_SIGNAL = "environment.lost_signal"
 # Past this many station-hours a batch's recomputation is left to the background worker.
 RECOMPUTE_INLINE_MAX = 48
 CONTEXT_TTL_SECONDS = 10.0
@@ -132,7 +133,7 @@ def _latest_per_series(stored: Iterable[StoredReading]) -> dict[tuple[int, int],
     return latest
 
 
-def _applies(rule: Rule, station: StationFacts, parameter_code: str | None = None) -> bool:
+def applies(rule: Rule, station: StationFacts, parameter_code: str | None = None) -> bool:
     params = rule.params
     if parameter_code is not None and params.get("parameter") not in (None, parameter_code):
         return False
@@ -142,7 +143,7 @@ def _applies(rule: Rule, station: StationFacts, parameter_code: str | None = Non
     return not codes or station.code in codes
 
 
-def _observation(
+def station_observation(
     rule: Rule,
     station: StationFacts,
     key: str,
@@ -152,6 +153,7 @@ def _observation(
     title: str,
     message: str = "",
 ) -> Observation:
+    """An observation of ``rule`` about one series (``key``) of ``station``."""
     return Observation(
         rule=rule,
         key=f"{station.code}/{key}",
@@ -226,9 +228,9 @@ def evaluate_readings(stored: Sequence[StoredReading]) -> None:
         if station is None or code is None:
             continue
         for rule in plain_rules:
-            if _applies(rule, station, code):
+            if applies(rule, station, code):
                 observations.append(
-                    _observation(
+                    station_observation(
                         rule,
                         station,
                         code,
@@ -243,7 +245,7 @@ def evaluate_readings(stored: Sequence[StoredReading]) -> None:
         if limit is None:
             continue
         for rule in limit_rules:
-            if _applies(rule, station, code):
+            if applies(rule, station, code):
                 observations.append(
                     exceedance_observation(
                         rule, station, limit, code, reading.value, reading.observed_at
@@ -266,7 +268,7 @@ def exceedance_observation(
     ratio = float(rule.params.get("clear_ratio", DEFAULT_CLEAR_RATIO))
     condition, low, high = limit_condition(limit, station, value, ratio)
     bounds = " – ".join(f"{b:g}" for b in (low, high) if b is not None)
-    return _observation(
+    return station_observation(
         rule,
         station,
         code + suffix,

@@ -13,6 +13,7 @@ touched are marked for recomputation of means and indices (late data included).
 
 from __future__ import annotations
 
+import json
 import math
 import time as _time
 from collections.abc import Iterable, Sequence
@@ -285,12 +286,14 @@ def ingest(
     source: Source,
     allowed_station_ids: Iterable[int] | None = None,
     origin: str = "",
+    actor: Any = None,
     now: datetime | None = None,
 ) -> IngestReport:
     """Validate, store and quarantine ``readings`` in one transaction; then evaluate the rules.
 
     ``allowed_station_ids`` limits which stations the sender may report for (a station
-    token's); None allows all (a trusted channel such as the MQTT broker's ACL).
+    token's); None allows all (a trusted channel such as the MQTT broker's ACL). ``actor`` is
+    the person who sent the batch (an upload), None for a machine channel.
     """
     now = now or timezone.now()
     cat = catalogue()
@@ -361,7 +364,7 @@ def ingest(
         _touch_stations(report.stored)
         mark_stale(report.stored)
         record_write(
-            actor=None,
+            actor=actor,
             action="environment.readings.ingest",
             changes={
                 "source": [None, Source(source).label],
@@ -372,7 +375,7 @@ def ingest(
             batch_count=report.accepted + len(report.rejected),
         )
     if report.stored:
-        transaction.on_commit(lambda: _after_commit(report.stored))
+        transaction.on_commit(lambda: _after_commit(report.stored), robust=True)
     return report
 
 
@@ -380,6 +383,36 @@ def _after_commit(stored: Sequence[StoredReading]) -> None:
     from tinhso.environment import evaluation  # the rules sit above ingestion
 
     evaluation.after_ingest(stored)
+
+
+def readings_from_json(body: bytes) -> list[RawReading]:
+    """The readings of a JSON batch: ``{"station", "readings": [...]}``, a list of readings or
+    one reading object; raise ValueError when it is none of these."""
+    document = json.loads(body)
+    default = ""
+    if isinstance(document, dict) and "readings" not in document and "parameter" in document:
+        document = [document]
+    elif isinstance(document, dict):
+        default = str(document.get("station", ""))
+        document = document.get("readings")
+    if not isinstance(document, list):
+        raise ValueError(_("cần một danh sách “readings”"))
+    readings = []
+    for item in document:
+        if not isinstance(item, dict):
+            raise ValueError(_("mỗi số liệu phải là một đối tượng JSON"))
+        readings.append(
+            RawReading(
+                station=str(item.get("station", default)),
+                parameter=str(item.get("parameter", "")),
+                time=str(item.get("time", "")),
+                value=item.get("value"),
+                unit=item.get("unit"),
+                status=item.get("status", "00"),
+                raw=json.dumps(item, ensure_ascii=False),
+            )
+        )
+    return readings
 
 
 def _raw_text(reading: RawReading) -> str:

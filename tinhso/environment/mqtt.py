@@ -45,9 +45,14 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from tinhso.environment.api import _from_json
 from tinhso.environment.choices import QuarantineReason, Source
-from tinhso.environment.ingest import IngestReport, RawReading, catalogue, ingest
+from tinhso.environment.ingest import (
+    IngestReport,
+    RawReading,
+    catalogue,
+    ingest,
+    readings_from_json,
+)
 from tinhso.environment.models import QuarantinedReading
 
 log = logging.getLogger(__name__)
@@ -121,17 +126,6 @@ def station_level(topic_filter: str) -> int:
             _("Chủ đề MQTT “%(topic)s” phải có một mức “+” cho mã trạm.") % {"topic": topic_filter}
         )
     return levels.index("+")
-
-
-def decode(payload: bytes) -> list[RawReading]:
-    """The readings of a payload in any of the three shapes; raise ValueError otherwise."""
-    try:
-        return _from_json(payload)
-    except ValueError:
-        # A single reading object: the batch API's reader wants it in a list.
-        if not payload.lstrip().startswith(b"{") or b'"readings"' in payload:
-            raise
-        return _from_json(b"[" + payload + b"]")
 
 
 class Subscriber:
@@ -300,7 +294,7 @@ class Subscriber:
             station_id = info.id if info else None
 
             try:
-                decoded = decode(message.payload)
+                decoded = readings_from_json(message.payload)
             except (ValueError, RecursionError) as exc:
                 set_aside.append(
                     _quarantined(
@@ -333,21 +327,11 @@ class Subscriber:
                 readings.append(reading)
         topics = {message.topic for message in batch}
         origin = topics.pop() if len(topics) == 1 else self.topic
-        committed: list[bool] = []
         report = IngestReport()
-        try:
-            with transaction.atomic():
-                # Registered before ingest's own step, so it runs (and tells) first.
-                transaction.on_commit(lambda: committed.append(True))
-                if readings:
-                    report = ingest(readings, source=Source.MQTT, origin=origin)
-                QuarantinedReading.objects.bulk_create(set_aside)
-        except Exception:
-            if not committed:
-                raise
-            # The rules failed after the commit: the readings are safe, so acknowledge them
-            # rather than have the broker resend them forever.
-            log.exception("Evaluating stored MQTT readings failed")
+        with transaction.atomic():
+            if readings:
+                report = ingest(readings, source=Source.MQTT, origin=origin)
+            QuarantinedReading.objects.bulk_create(set_aside)
         self.stats.messages += len(batch)
         self.stats.redelivered += sum(message.dup for message in batch)
         self.stats.readings += len(readings) + sum(

@@ -9,13 +9,15 @@ from django.db import models
 
 def cached_models() -> list[type[models.Model]]:
     """The models whose rows the caches hold."""
+    from tinhso.alerts.models import Rule
     from tinhso.environment.models import Limit, LimitSet, Parameter, Station
 
-    return [Station, Parameter, Limit, LimitSet]
+    return [Station, Parameter, Limit, LimitSet, Rule]
 
 
 def forget_caches(sender: Any, **kwargs: Any) -> None:
     """Drop the cached catalogue and rule context of this process."""
-    from tinhso.environment import ingest
+    from tinhso.environment import evaluation, ingest
 
     ingest.forget_catalogue()
+    evaluation.forget_context()

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -216,16 +216,17 @@ def parse(filename: str, content: bytes) -> ParsedFile:
     return parsed
 
 
-def ingest_file(filename: str, content: bytes) -> FileReport:
+def ingest_file(filename: str, content: bytes, *, actor: Any = None) -> FileReport:
     """Store a Circular 10 file's readings idempotently and quarantine the rest, in one
-    transaction; the quarantine's origin is the file name."""
+    transaction; the quarantine's origin is the file name, the audit's actor ``actor`` (who
+    uploaded it; None for a watched directory)."""
     name = PurePath(filename).name
     parsed = parse(name, content)
     lines = split_lines(parsed.text)
     report = FileReport(name=name, station_code=parsed.station_code, unreadable=not parsed.readings)
     with transaction.atomic():
         if parsed.readings:
-            stored = ingest(parsed.readings, source=Source.FILE, origin=name[:255])
+            stored = ingest(parsed.readings, source=Source.FILE, origin=name[:255], actor=actor)
             report.accepted, report.duplicates, report.stored = (
                 stored.accepted,
                 stored.duplicates,

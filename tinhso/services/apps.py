@@ -11,8 +11,10 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Dịch vụ công và một cửa")
 
     def ready(self) -> None:
-        """Register the demo data, the home tiles and the computed indicators."""
+        """Register the demo data, the home tiles, the computed indicators and the alert
+        rules."""
         from tinhso.core import registry
+        from tinhso.services.alert_rules import register_alert_rules
         from tinhso.services.computed import register_computed
         from tinhso.services.demo import load_demo
         from tinhso.services.queries import dossiers_in_hand_count, online_procedure_count
@@ -44,3 +46,4 @@ class ServicesConfig(AppConfig):
             )
         )
         register_computed()
+        register_alert_rules()

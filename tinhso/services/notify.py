@@ -16,7 +16,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -24,9 +24,11 @@ from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+# LoggingSmsBackend stays importable here: it is the configured default's old path.
+from tinhso.core.sms import LoggingSmsBackend as LoggingSmsBackend
+from tinhso.core.sms import sms_backend
 from tinhso.services.choices import Status
 from tinhso.services.models import DossierEvent, Notification, Webhook, WebhookDelivery
 from tinhso.services.schemas import EVENT_PREFETCH, EVENT_RELATED, event_item
@@ -37,21 +39,6 @@ TIMEOUT_SECONDS = 5
 SIGNATURE_HEADER = "X-Tinhso-Signature"
 ERROR_LENGTH = 500
 TRACKING_PATH = "/services/tra-cuu/"
-
-
-class SmsBackend(Protocol):
-    """What ``settings.TINHSO_SMS_BACKEND`` names: a class whose instances send one SMS."""
-
-    def send(self, phone: str, text: str) -> None:
-        """Send ``text`` to ``phone``; raise on failure."""
-
-
-class LoggingSmsBackend:
-    """An SMS backend for the demo and tests: logs the message instead of sending it."""
-
-    def send(self, phone: str, text: str) -> None:
-        """Log ``text`` as sent to ``phone``."""
-        logger.info("SMS to %s: %s", phone, text)
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -192,13 +179,6 @@ def _message(event: DossierEvent) -> tuple[str, str, str]:
         "link": link,
     }
     return subject, "\n".join(lines), sms
-
-
-def sms_backend() -> SmsBackend:
-    """An instance of the SMS backend class named by ``settings.TINHSO_SMS_BACKEND``."""
-    path = getattr(settings, "TINHSO_SMS_BACKEND", "") or f"{__name__}.LoggingSmsBackend"
-    backend: SmsBackend = import_string(path)()
-    return backend
 
 
 def _tell_applicant(event: DossierEvent) -> None:

@@ -73,6 +73,7 @@ def test_the_screen_has_four_polling_panels(operator_client: Client) -> None:
     body = response.content.decode()
     for url in PARTIALS:
         assert f'hx-get="{url}" hx-trigger="every 15s, ioc:refresh"' in body
+    assert 'id="ioc-screen" hx-sync="this:queue all"' in body
     assert "ioc/screen.js" in body and "ioc/screen.css" in body
     assert "Sơ đồ minh họa, không phải ranh giới pháp lý" in body
 

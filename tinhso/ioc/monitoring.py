@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,7 +61,7 @@ def visible_exceedances(user: Any) -> QuerySet[Exceedance]:
 
 def station_url(code: str) -> str:
     """The station's page in the environment app."""
-    return f"/moi-truong/tram/{code}/"
+    return reverse("environment:station", args=[code])
 
 
 @dataclass(frozen=True)

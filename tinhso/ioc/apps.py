@@ -9,3 +9,11 @@ class IocConfig(AppConfig):
     name = "tinhso.ioc"
     label = "ioc"
     verbose_name = _("Trung tâm điều hành")
+
+    def ready(self) -> None:
+        """Register the screen's KPIs and the "targets at risk" alert rule."""
+        from tinhso.ioc.alert_rules import register_alert_rules
+        from tinhso.ioc.kpis import register_kpis
+
+        register_kpis()
+        register_alert_rules()

@@ -62,9 +62,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stations", type=int, default=100)
     parser.add_argument("--readings", type=int, default=300_000, help="readings per path")
-    parser.add_argument("--batch", type=int, default=1000, help="readings per HTTP request")
+    parser.add_argument("--batch", type=int, default=2000, help="readings per HTTP request")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP connections")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--per-message", type=int, default=60, help="readings per MQTT message")
     parser.add_argument(
         "--mqtt",
@@ -343,7 +343,7 @@ def alert_latency(send: Any, trials: int, station: str) -> list[float]:
     latencies = []
     at = datetime.now(UTC) - timedelta(hours=2)
     for i in range(trials):
-        at += timedelta(seconds=30)
+        at += timedelta(seconds=2)
         started = time.perf_counter()
         send(station, "PM2.5", at, 250.0)
         while not Alert.objects.filter(key=key, state=State.FIRING).exists():
@@ -351,7 +351,7 @@ def alert_latency(send: Any, trials: int, station: str) -> list[float]:
                 sys.exit(f"no alert within 30 s (trial {i})")
             time.sleep(0.002)
         latencies.append(time.perf_counter() - started)
-        at += timedelta(seconds=30)
+        at += timedelta(seconds=2)
         send(station, "PM2.5", at, 20.0)
         while Alert.objects.filter(key=key, state=State.FIRING).exists():
             time.sleep(0.002)

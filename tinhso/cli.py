@@ -16,6 +16,11 @@ COMMANDS = {
     "load-units": "Load administrative units (country-wide or the Bắc Giang/Bắc Ninh transition)",
     "verify-audit": "Recompute the audit ledger's Merkle tree and report tampering",
     "worker": "Run background tasks of every queue (django-tasks database worker)",
+    "tick": "Run the alert schedule (rules, escalation, recomputation) once or every N seconds",
+    "ingest-mqtt": "Subscribe to the stations' MQTT topics and store their readings",
+    "ingest-tt10": "Read Circular 10/2021 station files, or watch a directory for them",
+    "simulate-stations": "Stream plausible readings from the demo's monitoring stations",
+    "load-environment-reference": "Load the parameters and QCVN limit sets shipped with tinhso",
 }
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.core.audit import record_write
+from tinhso.environment import wqi
 from tinhso.environment.models import (
     Exceedance,
     Limit,
@@ -25,6 +28,7 @@ from tinhso.environment.models import (
     QuarantinedReading,
     Station,
     StationToken,
+    WqiTable,
 )
 
 # Django 5.2 warns when a URL field's form does not say which scheme to assume.
@@ -156,3 +160,29 @@ class ExceedanceAdmin(ReadOnlyAdmin):
     list_select_related = ("station", "parameter")
     date_hierarchy = "period"
     show_full_result_count = False
+
+
+class WqiTableForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Refuses a table the calculator cannot use (tried on a sample of every group)."""
+
+    SAMPLE = {"pH": 7.2, "DO%": 90.0, "BOD5": 5.0, "COD": 12.0, "NH4": 0.2, "PO4": 0.15}
+
+    class Meta:
+        model = WqiTable
+        fields = ["name", "data", "active", "verified", "note"]
+
+    def clean_data(self) -> Any:
+        data = self.cleaned_data["data"]
+        try:
+            wqi.compute(self.SAMPLE, table=data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise forms.ValidationError(
+                _("Bảng tra không dùng được để tính VN_WQI: %(error)s") % {"error": exc}
+            ) from exc
+        return data
+
+
+@admin.register(WqiTable)
+class WqiTableAdmin(AuditedAdmin):
+    form = WqiTableForm
+    list_display = ["name", "active", "verified", "updated"]

@@ -245,7 +245,7 @@ def _water_indices(
             if (values := [v for h, v in by_hour.items() if h in labels])
         }
         temperature = daily.pop("Temp", None)
-        result = wqi.compute(daily, temperature=temperature)
+        result = wqi.compute(daily, table=ctx.wqi_table, temperature=temperature)
         rows.append(
             IndexValue(
                 station_id=station.id,

@@ -25,6 +25,7 @@ import time as _time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from tinhso.alerts.models import Rule, RuleKind
 from tinhso.environment import exceedance
 from tinhso.environment.choices import Averaging
 from tinhso.environment.ingest import StoredReading
-from tinhso.environment.models import Exceedance, Limit, Parameter, Station
+from tinhso.environment.models import Exceedance, Limit, Parameter, Station, WqiTable
 
 SOURCE = "environment"
 LOST_SIGNAL = "environment.lost_signal"
@@ -66,6 +67,7 @@ class Context:
     stations: dict[int, StationFacts]
     parameter_codes: dict[int, str]
     rules: list[Rule]
+    wqi_table: dict[str, Any] | None
     loaded_at: float
 
     @classmethod
@@ -89,7 +91,8 @@ class Context:
         }
         codes = dict(Parameter.objects.values_list("pk", "code"))
         rules = list(Rule.objects.filter(source=SOURCE, enabled=True))
-        return cls(stations, codes, rules, _time.monotonic())
+        table = WqiTable.objects.filter(active=True).values_list("data", flat=True).first()
+        return cls(stations, codes, rules, table, _time.monotonic())
 
 
 _context: Context | None = None

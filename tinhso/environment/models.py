@@ -118,6 +118,31 @@ class Limit(models.Model):
         return f"{self.parameter.code} {self.averaging}: {self.min_value}–{self.max_value}"
 
 
+class WqiTable(models.Model):
+    """The VN_WQI tables in force (Decision 1460: breakpoints, groups, levels, formula), as data
+    an operator corrects without a release; without a row, the shipped table applies."""
+
+    name = models.CharField(_("tên"), max_length=120)
+    data = models.JSONField(_("bảng tra"), help_text=_("Cùng cấu trúc với data/vn_wqi_1460.json."))
+    active = models.BooleanField(_("đang áp dụng"), default=True)
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    note = models.TextField(_("ghi chú"), blank=True)
+    updated = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bảng tra VN_WQI")
+        verbose_name_plural = _("bảng tra VN_WQI")
+        ordering = ["-active", "-updated"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_wqi_table"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Station(models.Model):
     """A monitoring station (trạm quan trắc): automatic or periodic, air or water."""
 

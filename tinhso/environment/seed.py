@@ -18,8 +18,9 @@ from typing import Any
 from django.db import transaction
 
 from tinhso.core.audit import record_write
+from tinhso.environment import wqi
 from tinhso.environment.ingest import forget_catalogue, normalise_unit
-from tinhso.environment.models import Limit, LimitSet, Parameter
+from tinhso.environment.models import Limit, LimitSet, Parameter, WqiTable
 
 DATA = Path(__file__).resolve().parent / "data"
 PARAMETERS_JSON = DATA / "parameters.json"
@@ -36,12 +37,14 @@ class SeedReport:
     limit_sets_existing: int = 0
     limits: int = 0
     limits_existing: int = 0
+    wqi_table: bool = False
 
     def __str__(self) -> str:
         return (
             f"{self.parameters} parameters new, {self.parameters_existing} kept; "
             f"{self.limit_sets} limit sets new, {self.limit_sets_existing} kept; "
             f"{self.limits} limits new, {self.limits_existing} kept"
+            + ("; the shipped VN_WQI table installed" if self.wqi_table else "")
         )
 
 
@@ -121,7 +124,15 @@ def load_reference_data() -> SeedReport:
                 )
                 report.limits += created
                 report.limits_existing += not created
-        created_rows = report.parameters + report.limit_sets + report.limits
+        if not WqiTable.objects.exists():
+            WqiTable.objects.create(
+                name="VN_WQI theo Quyết định 1460/QĐ-TCMT (bảng đi kèm phần mềm)",
+                data=wqi.shipped_table(),
+                verified=False,
+                note="Chưa đối chiếu văn bản gốc; xem ghi chú trong bảng.",
+            )
+            report.wqi_table = True
+        created_rows = report.parameters + report.limit_sets + report.limits + report.wqi_table
         if created_rows:
             record_write(
                 actor=None,
@@ -130,6 +141,7 @@ def load_reference_data() -> SeedReport:
                     "parameters": [None, report.parameters],
                     "limit_sets": [None, report.limit_sets],
                     "limits": [None, report.limits],
+                    "wqi_table": [None, report.wqi_table],
                 },
                 batch_count=created_rows,
             )

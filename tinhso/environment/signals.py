@@ -10,9 +10,9 @@ from django.db import models
 def cached_models() -> list[type[models.Model]]:
     """The models whose rows the caches hold."""
     from tinhso.alerts.models import Rule
-    from tinhso.environment.models import Limit, LimitSet, Parameter, Station
+    from tinhso.environment.models import Limit, LimitSet, Parameter, Station, WqiTable
 
-    return [Station, Parameter, Limit, LimitSet, Rule]
+    return [Station, Parameter, Limit, LimitSet, Rule, WqiTable]
 
 
 def forget_caches(sender: Any, **kwargs: Any) -> None:

@@ -124,7 +124,7 @@ def _target_text(target: Target) -> str:
     return f"{Comparison(target.comparison).label} {value}{' ' + unit if unit else ''}"
 
 
-def _card(row: queries.TargetRow) -> Card:
+def target_card(row: queries.TargetRow) -> Card:
     points = [(p.day, p.value) for p in row.series]
     return Card(
         row=row,
@@ -139,12 +139,12 @@ def _groups(rows: list[queries.TargetRow]) -> list[tuple[int, list[Card]]]:
     """Targets by deadline year (2021, 2025, 2030), each group in code order."""
     ordered = sorted(rows, key=lambda r: (r.target.deadline.year, r.target.code))
     return [
-        (year, [_card(row) for row in group])
+        (year, [target_card(row) for row in group])
         for year, group in groupby(ordered, key=lambda r: r.target.deadline.year)
     ]
 
 
-def _summary(rows: list[queries.TargetRow]) -> list[tuple[str, str, int]]:
+def status_summary(rows: list[queries.TargetRow]) -> list[tuple[str, str, int]]:
     return [
         (reports.status_label(value), BADGES[value], sum(1 for r in rows if r.status == value))
         for value in TargetStatus
@@ -177,7 +177,7 @@ def _list(request: HttpRequest, *, leaders: bool) -> HttpResponse:
         "indicators/scorecard/list.html",
         {
             "groups": _groups(rows),
-            "summary": _summary(rows),
+            "summary": status_summary(rows),
             "leaders": leaders,
             "count": len(rows),
             "years": range(today.year, FIRST_REPORT_YEAR - 1, -1),
@@ -198,7 +198,7 @@ def _detail_context(row: queries.TargetRow, *, leaders: bool) -> dict[str, Any]:
     restated = {p.period: p for p in row.restated_series}
     periods = sorted(reported.keys() | restated.keys(), key=lambda p: (p.start, p.end))
     return {
-        "card": _card(row),
+        "card": target_card(row),
         "row": row,
         "chart": _chart(row),
         "projected_text": (

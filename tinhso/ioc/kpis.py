@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from tinhso.environment import aqi
 from tinhso.indicators import queries as indicator_queries
-from tinhso.indicators.scorecard_views import Card, _card, _summary
+from tinhso.indicators.scorecard_views import Card, status_summary, target_card
 from tinhso.indicators.status import TargetStatus
 from tinhso.ioc import monitoring
 from tinhso.ioc.registry import Kpi, KpiValue, register_kpi
@@ -111,4 +111,4 @@ def headline_targets(limit: int = HEADLINE_TARGETS) -> Targets:
     today = timezone.localdate()
     running = [r for r in rows if r.target.deadline >= today] or rows
     running.sort(key=lambda r: (URGENCY.index(r.status), r.target.deadline, r.target.code))
-    return Targets([_card(row) for row in running[:limit]], _summary(rows))
+    return Targets([target_card(row) for row in running[:limit]], status_summary(rows))

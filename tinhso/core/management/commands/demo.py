@@ -45,4 +45,4 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write(f"3/3 Serving http://{options['bind']}/  (Ctrl+C to stop)")
-        call_command("serve", bind=options["bind"], with_worker=True)
+        call_command("serve", bind=options["bind"], with_worker=True, with_simulator=True)

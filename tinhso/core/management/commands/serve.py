@@ -1,4 +1,6 @@
-"""``tinhso serve``: serve tinhso over HTTP with gunicorn, optionally with a task worker."""
+"""``tinhso serve``: serve tinhso over HTTP with gunicorn, optionally with its background
+processes: the task worker, the alert ticker (``tinhso tick``), the MQTT reading subscriber
+when ``TINHSO_MQTT_URL`` is set, and for the demo the station simulator."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -21,7 +24,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-worker",
             action="store_true",
-            help="also run a background-task worker (django-tasks database backend)",
+            help="also run the background processes: the task worker (django-tasks database "
+            "backend), the alert ticker every 15 s and, when TINHSO_MQTT_URL is set, the MQTT "
+            "reading subscriber",
+        )
+        parser.add_argument(
+            "--with-simulator",
+            action="store_true",
+            help="also run the demo's station simulator (readings through MQTT when "
+            "TINHSO_MQTT_URL is set, else through this server's HTTP API)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,12 +48,21 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
         ]
-        if not options["with_worker"]:
+        background = []
+        if options["with_worker"]:
+            background += [["worker"], ["tick", "--every", "15"]]
+            if settings.TINHSO_MQTT_URL:
+                background.append(["ingest-mqtt"])
+        if options["with_simulator"]:
+            readings = f"http://{options['bind']}/api/v1/environment/readings"
+            background.append(["simulate-stations", "--url", readings, "--speed", "60"])
+        if not background:
             # Become gunicorn: signals from systemd or the shell reach it directly.
             os.execv(sys.executable, gunicorn)  # noqa: S606
-        children = [
-            subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"]),
-            subprocess.Popen(gunicorn),  # noqa: S603
+        web = subprocess.Popen(gunicorn)  # noqa: S603
+        children = [web] + [
+            subprocess.Popen([sys.executable, "-m", "tinhso.cli", *command])  # noqa: S603
+            for command in background
         ]
 
         def stop(signum: int, frame: object) -> None:
@@ -53,7 +73,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            children[1].wait()  # the web server; the worker follows it
+            web.wait()  # the web server; the background processes follow it
         finally:
             stop(signal.SIGTERM, None)
             for child in children:

@@ -64,7 +64,7 @@ class Config:
     email_backend: str = "django.core.mail.backends.console.EmailBackend"
     upload_max_mb: int = 10
     virus_scan_command: str = ""
-    sms_backend: str = "tinhso.services.notify.LoggingSmsBackend"
+    sms_backend: str = "tinhso.core.sms.LoggingSmsBackend"
     cache_url: str = ""
     opendata_upload_max_mb: int = 200
     site_url: str = ""
@@ -172,7 +172,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         ),
         upload_max_mb=_int(env, "TINHSO_UPLOAD_MAX_MB", 10),
         virus_scan_command=env.get("TINHSO_VIRUS_SCAN_COMMAND", "").strip(),
-        sms_backend=env.get("TINHSO_SMS_BACKEND", "tinhso.services.notify.LoggingSmsBackend"),
+        sms_backend=env.get("TINHSO_SMS_BACKEND", "tinhso.core.sms.LoggingSmsBackend"),
         cache_url=_cache_url(env.get("TINHSO_CACHE_URL", "")),
         opendata_upload_max_mb=_int(env, "TINHSO_OPENDATA_UPLOAD_MAX_MB", 200),
         site_url=env.get("TINHSO_SITE_URL", "").strip().rstrip("/"),

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.core.models import TimeStampedModel
 
@@ -23,9 +24,9 @@ from tinhso.core.models import TimeStampedModel
 class Severity(models.TextChoices):
     """How serious an alert is (mức độ)."""
 
-    INFO = "info", _("Thông tin")
-    WARNING = "warning", _("Cảnh báo")
-    CRITICAL = "critical", _("Nghiêm trọng")
+    INFO = "info", pgettext_lazy("severity", "Thông tin")
+    WARNING = "warning", pgettext_lazy("severity", "Cảnh báo")
+    CRITICAL = "critical", pgettext_lazy("severity", "Nghiêm trọng")
 
 
 # Severity order, lowest first (for "at least this severe" and for sorting).
@@ -89,7 +90,10 @@ class Rule(TimeStampedModel):
     source = models.CharField(_("phân hệ đánh giá"), max_length=50)
     kind = models.CharField(_("loại"), max_length=20, choices=RuleKind.choices)
     severity = models.CharField(
-        _("mức độ"), max_length=10, choices=Severity.choices, default=Severity.WARNING
+        pgettext_lazy("severity", "mức độ"),
+        max_length=10,
+        choices=Severity.choices,
+        default=Severity.WARNING,
     )
     params = models.JSONField(_("tham số"), default=dict, blank=True)
     for_seconds = models.PositiveIntegerField(
@@ -143,7 +147,9 @@ class Alert(TimeStampedModel):
     )
     key = models.CharField(_("khóa đối tượng"), max_length=200)
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices)
-    severity = models.CharField(_("mức độ"), max_length=10, choices=Severity.choices)
+    severity = models.CharField(
+        pgettext_lazy("severity", "mức độ"), max_length=10, choices=Severity.choices
+    )
     title = models.CharField(_("tiêu đề"), max_length=300)
     message = models.TextField(_("nội dung"), blank=True)
     value = models.FloatField(_("giá trị"), null=True, blank=True)

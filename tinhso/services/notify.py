@@ -26,8 +26,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# LoggingSmsBackend stays importable here: it is the configured default's old path.
-from tinhso.core.sms import LoggingSmsBackend as LoggingSmsBackend
 from tinhso.core.sms import sms_backend
 from tinhso.services.choices import Status
 from tinhso.services.models import DossierEvent, Notification, Webhook, WebhookDelivery

@@ -149,7 +149,7 @@ def station_observation(
     station: StationFacts,
     key: str,
     condition: Condition,
-    value: float,
+    value: float | None,
     at: datetime,
     title: str,
     message: str = "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,7 +21,7 @@ def env() -> EnvironmentWorld:
     return build_environment()
 
 
-def post(client: Client, body: str, secret: str, content_type: str = "application/json") -> object:
+def post(client: Client, body: str, secret: str, content_type: str = "application/json") -> Any:
     return client.post(URL, body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +24,7 @@ def env() -> EnvironmentWorld:
     return build_environment()
 
 
-def pm(value: object, at: datetime = T0, station: str = "bg-kk-01", **extra: object) -> RawReading:
+def pm(value: object, at: datetime = T0, station: str = "bg-kk-01", **extra: Any) -> RawReading:
     return RawReading(station=station, parameter="PM2.5", time=at.isoformat(), value=value, **extra)
 
 

@@ -137,7 +137,8 @@ def _from_csv(body: bytes) -> list[RawReading]:
     auth=[_StationBearer(), _StationHeader()],
     response=IngestAnswer,
     openapi_extra=BODY_SCHEMA,
-    summary="Gửi lô số liệu quan trắc (JSON hoặc CSV)",
+    operation_id="environment_post_readings",
+    summary="Gửi lô số liệu quan trắc (send a batch of readings, JSON or CSV)",
 )
 def post_readings(request: HttpRequest) -> dict[str, Any]:
     """Store a batch of readings idempotently; report what was set aside and why."""

@@ -99,3 +99,16 @@ def test_a_silent_station_raises_lost_signal_on_the_tick(env: EnvironmentWorld) 
     Station.objects.filter(pk=env.air.pk).update(last_reading_at=timezone.now())
     tick()
     assert Alert.objects.get(rule=lost).state == State.RESOLVED
+
+
+def test_a_rate_rule_fires_on_a_jump_between_hourly_means(
+    env: EnvironmentWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    rule("cod-tang-nhanh", RuleKind.RATE, parameter="COD", max_change=50)
+    now = timezone.now()
+    send(django_capture_on_commit_callbacks, "qc-nt-01", "COD", 40, now - HOUR)
+    send(django_capture_on_commit_callbacks, "qc-nt-01", "COD", 60, now)
+    assert not Alert.objects.filter(state=State.FIRING).exists()
+    send(django_capture_on_commit_callbacks, "qc-nt-01", "COD", 130, now + timedelta(minutes=1))
+    alert = Alert.objects.get(state=State.FIRING)
+    assert alert.key == "qc-nt-01/COD rate"

@@ -64,7 +64,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--readings", type=int, default=300_000, help="readings per path")
     parser.add_argument("--batch", type=int, default=2000, help="readings per HTTP request")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP connections")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--per-message", type=int, default=60, help="readings per MQTT message")
     parser.add_argument(
         "--mqtt",

@@ -34,6 +34,7 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # A datalogger's clock may run a little ahead; beyond this a reading is "in the future".
 FUTURE_TOLERANCE = timedelta(minutes=10)
 CATALOGUE_TTL_SECONDS = 10.0
+MAX_REMEMBERED_NAMES = 1000
 STATUS_CODES = {"00": 0, "01": 1, "02": 2, "0": 0, "1": 1, "2": 2}
 
 
@@ -124,6 +125,7 @@ class Catalogue:
     stations: dict[str, _StationInfo]
     parameters: dict[str, _ParameterInfo]
     loaded_at: float
+    seen: dict[str, _ParameterInfo] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Catalogue:
@@ -143,6 +145,17 @@ class Catalogue:
             for name in [p.code, *p.symbols]:
                 parameters[_symbol_key(name)] = info
         return cls(stations, parameters, _time.monotonic())
+
+    def parameter(self, name: object) -> _ParameterInfo | None:
+        """The parameter a code or symbol names, spelling as received (remembered when known:
+        a batch names the same few parameters thousands of times)."""
+        text = str(name)
+        found = self.seen.get(text)
+        if found is None:
+            found = self.parameters.get(_symbol_key(text))
+            if found is not None and len(self.seen) < MAX_REMEMBERED_NAMES:
+                self.seen[text] = found
+        return found
 
 
 _catalogue: Catalogue | None = None
@@ -230,7 +243,7 @@ def _check(
             % {"code": reading.station},
             None,
         )
-    parameter = cat.parameters.get(_symbol_key(str(reading.parameter)))
+    parameter = cat.parameter(reading.parameter)
     if parameter is None or (station.parameter_ids and parameter.id not in station.parameter_ids):
         return (
             QuarantineReason.UNKNOWN_PARAMETER,
@@ -527,7 +540,14 @@ def hour_label(moment: datetime) -> datetime:
 def mark_stale(stored: Iterable[StoredReading]) -> set[tuple[int, datetime]]:
     """Record the (station, hour) pairs whose means and indices the new readings change,
     inside the batch's transaction so that a crash cannot lose them; return them."""
-    hours = {(r.station_id, hour_label(r.observed_at)) for r in stored if r.status == 0}
+    labels: dict[datetime, datetime] = {}
+    hours = set()
+    for reading in stored:
+        if reading.status == 0:
+            label = labels.get(reading.observed_at)
+            if label is None:
+                label = labels[reading.observed_at] = hour_label(reading.observed_at)
+            hours.add((reading.station_id, label))
     StaleHour.objects.bulk_create(
         [StaleHour(station_id=s, hour=h) for s, h in hours], ignore_conflicts=True
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import Perm, require
-from tinhso.accounts.tokens import hash_secret
+from tinhso.accounts.tokens import LAST_USED_RESOLUTION, hash_secret
 from tinhso.core.audit import record_write
 from tinhso.environment.models import Station, StationToken
 
@@ -64,6 +64,6 @@ def find_station_token(secret: str) -> tuple[StationToken, frozenset[int]] | Non
     if token is None:
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         StationToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token, frozenset(token.stations.values_list("pk", flat=True))

@@ -16,6 +16,47 @@ from tinhso.indicators.charts import nice_ticks
 
 
 @dataclass(frozen=True)
+class TimeAxes:
+    """A plot area: time runs left to right between ``start`` and ``end``, values up from 0
+    to the highest of ``ticks`` (the scorecard's tick rule). Shared with the operations
+    centre's trend charts."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    start: datetime.datetime
+    end: datetime.datetime
+    ticks: list[float]
+
+    def x(self, moment: datetime.datetime) -> float:
+        span = (self.end - self.start).total_seconds() or 1.0
+        return round(
+            self.left + (moment - self.start).total_seconds() / span * (self.right - self.left), 1
+        )
+
+    def y(self, value: float) -> float:
+        return round(self.bottom - value / (self.ticks[-1] or 1.0) * (self.bottom - self.top), 1)
+
+    def y_ticks(self) -> list[tuple[float, str]]:
+        return [(self.y(t), f"{t:g}") for t in self.ticks]
+
+
+def time_axes(
+    start: datetime.datetime,
+    end: datetime.datetime,
+    highest: float,
+    *,
+    left: float,
+    top: float,
+    right: float,
+    bottom: float,
+) -> TimeAxes:
+    """The axes of a chart whose values reach ``highest``."""
+    return TimeAxes(left, top, right, bottom, start, end, nice_ticks(0.0, highest))
+
+
+@dataclass(frozen=True)
 class Point:
     """An index value on the chart, coloured by its level, with its spoken label."""
 
@@ -55,16 +96,17 @@ def history_chart(
     Time runs left to right; the value axis starts at 0. A tick marks every ``tick_every``
     (Vietnam time, aligned to midnight), labelled with ``tick_format`` (``strftime``).
     """
-    left, top, right, bottom = 40.0, 12.0, float(width - 12), float(height - 28)
     drawn = [v for v in values if v.value is not None]
-    ticks = nice_ticks(0.0, float(max((v.value or 0 for v in drawn), default=50) or 50))
-    span = (end - start).total_seconds() or 1.0
-
-    def x(moment: datetime.datetime) -> float:
-        return round(left + (moment - start).total_seconds() / span * (right - left), 1)
-
-    def y(value: float) -> float:
-        return round(bottom - value / (ticks[-1] or 1.0) * (bottom - top), 1)
+    axes = time_axes(
+        start,
+        end,
+        float(max((v.value or 0 for v in drawn), default=50) or 50),
+        left=40.0,
+        top=12.0,
+        right=float(width - 12),
+        bottom=float(height - 28),
+    )
+    x, y = axes.x, axes.y
 
     points = [
         Point(
@@ -86,12 +128,12 @@ def history_chart(
     return HistoryChart(
         width=width,
         height=height,
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
+        left=axes.left,
+        top=axes.top,
+        right=axes.right,
+        bottom=axes.bottom,
         line=" ".join(f"{p.x},{p.y}" for p in points),
         points=points,
-        y_ticks=[(y(t), f"{t:g}") for t in ticks],
+        y_ticks=axes.y_ticks(),
         x_ticks=x_ticks,
     )

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,13 +41,10 @@ STALE_BATCH = 2000
 
 
 def recompute_stale(limit: int = STALE_BATCH) -> int:
-    """Recompute up to ``limit`` marked hours (oldest first); return how many were done."""
-    with transaction.atomic():
-        rows = list(StaleHour.objects.order_by("hour").values_list("station_id", "hour")[:limit])
-        for station_id, hour in rows:
-            StaleHour.objects.filter(station_id=station_id, hour=hour).delete()
-    if rows:
-        recompute(rows)
+    """Recompute up to ``limit`` marked hours (oldest first); return how many were done.
+    :func:`recompute` clears their marks."""
+    rows = list(StaleHour.objects.order_by("hour").values_list("station_id", "hour")[:limit])
+    recompute(rows)
     return len(rows)
 
 
@@ -70,8 +66,7 @@ def recompute_all() -> int:
             "station_id", "observed_at"
         )
     }
-    recompute(hours)
-    StaleHour.objects.all().delete()
+    recompute(hours)  # clears every mark: marks come from stored readings only
     return len(hours)
 
 

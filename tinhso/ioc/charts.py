@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from tinhso.environment import aqi
-from tinhso.indicators.charts import nice_ticks
+from tinhso.environment.charts import time_axes
 
 PALETTE = ("#4ea1ff", "#ff9f43", "#b084f5", "#2ed3b7", "#ff6b9a", "#e0e05a", "#7ad151", "#c0c0c0")
 """Line colours for stations, distinguishable on a dark background."""
@@ -96,17 +96,17 @@ def aqi_chart(
 ) -> LineChart:
     """Lay out one line per ``(name, [(hour, aqi)])`` between ``start`` and ``end``, over the
     AQI levels' bands up to the highest level reached."""
-    left, top, right, bottom = 40.0, 10.0, float(width - 10), float(height - 26)
     values = [value for _, points in series for _, value in points]
-    ticks = nice_ticks(0.0, float(max([100, *values])))
-    high = ticks[-1]
-    span = (end - start).total_seconds() or 1.0
-
-    def x(moment: datetime.datetime) -> float:
-        return round(left + (moment - start).total_seconds() / span * (right - left), 1)
-
-    def y(value: float) -> float:
-        return round(bottom - value / high * (bottom - top), 1)
+    axes = time_axes(
+        start,
+        end,
+        float(max([100, *values])),
+        left=40.0,
+        top=10.0,
+        right=float(width - 10),
+        bottom=float(height - 26),
+    )
+    x, y, high = axes.x, axes.y, axes.ticks[-1]
 
     lines = []
     for number, (name, points) in enumerate(series):
@@ -133,13 +133,13 @@ def aqi_chart(
     return LineChart(
         width=width,
         height=height,
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
+        left=axes.left,
+        top=axes.top,
+        right=axes.right,
+        bottom=axes.bottom,
         lines=lines,
         bands=bands,
-        y_ticks=[(y(t), f"{t:g}") for t in ticks],
+        y_ticks=axes.y_ticks(),
         x_ticks=[(x(h), f"{timezone.localtime(h):%H:%M}") for h in hours if h <= end],
     )
 
